@@ -1,0 +1,237 @@
+"""The API root: /api/v1/. Auth, error mapping, the core endpoints and each app's router."""
+
+from datetime import datetime
+
+from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth import authenticate
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from . import errors, selectors, services
+from .api_auth import AUTH, caller
+from .models import ApiToken, Hub, Language
+
+api = NinjaAPI(
+    title="carehub API",
+    version="1",
+    description="Vila Veïna care hubs: lending bank, activities, support groups and advice.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+def error_response(request, status: int, detail: str, code: str, **extra):
+    return api.create_response(request, {"detail": str(detail), "code": code, **extra}, status=status)
+
+
+@api.exception_handler(errors.DomainError)
+def on_domain_error(request, exc: errors.DomainError):
+    body = {"field": exc.field} if exc.field else {}
+    return error_response(request, exc.status, exc.message, exc.code, **body)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "payload", "query"))
+    message = first.get("msg", "")
+    detail = _("Invalid input for %(field)s: %(message)s") % {"field": where, "message": message} if where else message
+    return error_response(request, 422, detail or _("Some of the information is not valid."), "invalid",
+                          errors=[{"loc": list(map(str, e.get("loc", ()))), "msg": e.get("msg", "")}
+                                  for e in exc.errors])
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return error_response(request, 401, _("Please log in or send a valid token."), "not_authenticated")
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request, exc):
+    return error_response(request, 403, _("You do not have permission to do this."), "permission_denied")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, _("Not found."), "not_found")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "error"
+    )
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return error_response(request, 403, _("Your session form expired. Reload the page and try again."), "csrf")
+    return error_response(request, exc.status_code, str(exc), code)
+
+
+# --- auth -----------------------------------------------------------------------------------------------
+class Credentials(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=4096)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["auth"])
+def issue_token(request, credentials: Credentials):
+    """Exchange a username and password for a bearer token (send it as `Authorization: Bearer <token>`)."""
+    try:
+        user = authenticate(request, username=credentials.username, password=credentials.password)
+    except AxesBackendPermissionDenied:
+        raise errors.TooManyAttempts()
+    if user is None:
+        raise errors.NotAuthenticated(_("Wrong user name or password."), code="invalid_credentials")
+    return {"token": ApiToken.issue(user)}
+
+
+class RoleOut(Schema):
+    role: str
+    hub: str | None
+
+
+class MeOut(Schema):
+    username: str
+    roles: list[RoleOut]
+    person: int | None
+
+
+@api.get("/me", response=MeOut, tags=["auth"])
+def me(request):
+    access = caller(request)
+    slugs = dict(Hub.objects.filter(pk__in=[h for _, h in access.roles if h]).values_list("pk", "slug"))
+    roles = sorted(({"role": role, "hub": slugs.get(hub_id)} for role, hub_id in access.roles),
+                   key=lambda r: (r["role"], r["hub"] or ""))
+    if access.user.is_superuser and not access.has_role("admin"):
+        roles.append({"role": "admin", "hub": None})
+    person = access.person
+    return {"username": access.user.get_username(), "roles": roles, "person": person.pk if person else None}
+
+
+# --- hubs -----------------------------------------------------------------------------------------------
+class OpeningBlockOut(Schema):
+    weekday: int
+    opens_at: str
+    closes_at: str
+
+
+class HubOut(Schema):
+    slug: str
+    name: str
+    district: str
+    population: int
+    address: str
+    community_space: str
+    phone: str
+    email: str
+    opening_hours: list[OpeningBlockOut]
+
+    @staticmethod
+    def resolve_opening_hours(hub):
+        return [
+            {"weekday": b.weekday, "opens_at": b.opens_at.strftime("%H:%M"), "closes_at": b.closes_at.strftime("%H:%M")}
+            for b in hub.opening_blocks.all()
+        ]
+
+
+hubs_router = Router(tags=["hubs"])
+
+
+@hubs_router.get("", auth=None, response=list[HubOut])
+def list_hubs(request, district: str | None = None):
+    hubs = selectors.hubs_public()
+    if district:
+        hubs = hubs.filter(district=district)
+    return hubs
+
+
+@hubs_router.get("/{slug}", auth=None, response={200: HubOut, 404: ErrorOut})
+def get_hub(request, slug: str):
+    return selectors.hub_by_slug(slug)
+
+
+# --- people ---------------------------------------------------------------------------------------------
+class PersonOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    phone: str
+    email: str
+    preferred_language: str
+    hub: str = Field(..., alias="home_hub.slug")
+    document_number: str
+    consent_given_at: datetime | None
+    has_account: bool
+
+    @staticmethod
+    def resolve_has_account(person):
+        return person.user_id is not None
+
+
+class PersonIn(Schema):
+    first_name: str = Field(..., min_length=1, max_length=80)
+    last_name: str = Field("", max_length=120)
+    hub: str = Field(..., max_length=80, description="Slug of the person's home hub")
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    preferred_language: Language = Language.CATALAN
+    document_number: str = Field("", max_length=32)
+    consent: bool = Field(..., description="The person consents to their data being processed")
+
+
+people_router = Router(tags=["people"])
+
+
+class PeopleFilter(Schema):
+    hub: str | None = Field(None, max_length=80)
+    search: str | None = Field(None, max_length=100)
+
+
+@people_router.get("", response={200: list[PersonOut], 401: ErrorOut, 403: ErrorOut})
+@paginate(LimitOffsetPagination)
+def list_people(request, filters: Query[PeopleFilter]):
+    """People of the caller's hubs (front desk, coordinators, administrators)."""
+    access = caller(request)
+    hub = selectors.hub_by_slug(filters.hub) if filters.hub else None
+    return selectors.search_people(access, query=filters.search or "", hub=hub)
+
+
+@people_router.post("", response={201: PersonOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def create_person(request, payload: PersonIn):
+    access = caller(request)
+    hub = selectors.hub_by_slug(payload.hub)
+    person = services.register_person(
+        access=access,
+        hub=hub,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        phone=payload.phone,
+        email=payload.email,
+        preferred_language=payload.preferred_language,
+        document_number=payload.document_number,
+        consent=payload.consent,
+    )
+    return 201, person
+
+
+@people_router.get("/{int:person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
+def get_person(request, person_id: int):
+    return selectors.person_for(caller(request), person_id)
+
+
+api.add_router("/hubs", hubs_router)
+api.add_router("/people", people_router)
+api.add_router("/lending", "lending.api.router")
+api.add_router("/activities", "activities.api.router")
+api.add_router("/advice", "advice.api.router")

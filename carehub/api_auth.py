@@ -1,0 +1,41 @@
+"""API authentication: bearer tokens for programs, the session (with CSRF) for the browser."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from .models import ApiToken
+from .permissions import Access, access_for
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token: str):
+        return user_for_token(token)
+
+
+def user_for_token(token: str):
+    if not token:
+        return None
+    api_token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+    if api_token is None or not api_token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch at most once an hour, so that reading the API does not write on every call.
+    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 3600:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    return api_token.user
+
+
+AUTH = [BearerToken(), SessionAuth()]
+
+
+def caller(request) -> Access:
+    """The caller's access on an authenticated or a public endpoint (where `request.auth` is unset)."""
+    user = getattr(request, "auth", None)
+    if user is None or user is True:
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            user = user_for_token(header[7:].strip())
+        if user is None:
+            user = getattr(request, "user", None) or AnonymousUser()
+    return access_for(user)

@@ -1,0 +1,243 @@
+"""The core domain every hub shares: hubs, the people they serve, staff roles and API tokens."""
+
+import hashlib
+import secrets
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents, so that "garcia" finds "García" at the desk."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class District(models.TextChoices):
+    CIUTAT_VELLA = "ciutat-vella", "Ciutat Vella"
+    EIXAMPLE = "eixample", "Eixample"
+    SANTS_MONTJUIC = "sants-montjuic", "Sants-Montjuïc"
+    LES_CORTS = "les-corts", "Les Corts"
+    SARRIA_SANT_GERVASI = "sarria-sant-gervasi", "Sarrià-Sant Gervasi"
+    GRACIA = "gracia", "Gràcia"
+    HORTA_GUINARDO = "horta-guinardo", "Horta-Guinardó"
+    NOU_BARRIS = "nou-barris", "Nou Barris"
+    SANT_ANDREU = "sant-andreu", "Sant Andreu"
+    SANT_MARTI = "sant-marti", "Sant Martí"
+
+
+class Language(models.TextChoices):
+    CATALAN = "ca", _("Catalan")
+    SPANISH = "es", _("Spanish")
+    ENGLISH = "en", _("English")
+
+
+class Hub(models.Model):
+    """One Vila Veïna: the care hub of a superblock of care."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    district = models.CharField(_("district"), max_length=32, choices=District.choices)
+    population = models.PositiveIntegerField(
+        _("population"), help_text=_("Inhabitants of the superblock of care (10,000 to 30,000).")
+    )
+    address = models.CharField(_("address"), max_length=200)
+    community_space = models.CharField(
+        _("community space"), max_length=160, help_text=_("Where the hub is, e.g. a library or a civic centre.")
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("open"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("hub")
+        verbose_name_plural = _("hubs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(population__gte=1000) & Q(population__lte=100000),
+                name="hub_population_plausible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hub-detail", kwargs={"slug": self.slug})
+
+
+class OpeningBlock(models.Model):
+    """A weekly part-day block when the hub is open, e.g. Tuesday 9:30–13:15."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="opening_blocks", verbose_name=_("hub"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+        verbose_name = _("opening block")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="opening_block_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class Person(models.Model):
+    """Someone a hub serves: a caregiver, a cared-for person, a family member.
+
+    Personal data. Read it only through `carehub.selectors.people_visible_to`, which applies the
+    caller's hub and role.
+    """
+
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.CATALAN
+    )
+    home_hub = models.ForeignKey(
+        Hub, on_delete=models.PROTECT, related_name="people", verbose_name=_("home hub")
+    )
+    document_number = models.CharField(
+        _("document number"), max_length=32, blank=True, help_text=_("DNI, NIE or passport; optional.")
+    )
+    consent_given_at = models.DateTimeField(_("consent to data processing given at"), null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("online account"),
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Accent-free, lower-case name, phone and document number: what the desk's search looks in.
+    search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["home_hub", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        self.search_text = " ".join(
+            part for part in (fold(self.first_name), fold(self.last_name), digits, fold(self.document_number)) if part
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("person-detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Role(models.TextChoices):
+    DESK = "desk", _("Front desk")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ADVISOR = "advisor", _("Advisor")
+    FACILITATOR = "facilitator", _("Facilitator")
+    PLANNER = "planner", _("Planner")
+    ADMIN = "admin", _("Administrator")
+
+
+HUB_ROLES = frozenset({Role.DESK, Role.COORDINATOR, Role.ADVISOR, Role.FACILITATOR})
+CITY_ROLES = frozenset({Role.PLANNER, Role.ADMIN})
+
+
+class StaffRole(models.Model):
+    """A user's role at one hub, or city-wide (planner, admin) with no hub."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    hub = models.ForeignKey(
+        Hub, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_roles", verbose_name=_("hub")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role__in=sorted(HUB_ROLES), hub__isnull=False))
+                | (Q(role__in=sorted(CITY_ROLES), hub__isnull=True)),
+                name="staff_role_hub_matches_scope",
+                violation_error_message=_("Hub roles need a hub; planners and administrators have none."),
+            ),
+            models.UniqueConstraint(fields=["user", "role", "hub"], name="staff_role_unique_per_hub"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(hub__isnull=True), name="staff_role_unique_city_wide"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.hub.name if self.hub_id else _("city-wide")
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the caller sees the token once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, key_hash=cls.hash(raw))
+        return raw

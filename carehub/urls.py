@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("hubs/", views.hub_list, name="hub-list"),
+    path("hubs/<slug:slug>/calendar.ics", include("activities.hub_feed_urls")),
+    path("hubs/<slug:slug>/", views.hub_detail, name="hub-detail"),
+    path("people/", views.people_search, name="people-search"),
+    path("people/new/", views.person_register, name="person-register"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("signup/", views.signup, name="signup"),
+    path("account/", views.account, name="account"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("lending/", include("lending.urls")),
+    path("activities/", include("activities.urls")),
+    path("advice/", include("advice.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+admin.site.site_header = "carehub"
+admin.site.site_title = "carehub"

@@ -1,0 +1,149 @@
+"""Pages for hubs, people and accounts. Thin: the work is in services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import errors, permissions, selectors, services
+from .forms import PersonForm, PersonSearchForm, SignupForm, add_domain_error
+from .models import Hub
+from .permissions import access_for
+
+
+def home(request):
+    return render(request, "carehub/home.html", {"hubs": selectors.hubs_public()[:200]})
+
+
+def hub_list(request):
+    return render(request, "carehub/hub_list.html", {"hubs": selectors.hubs_public()})
+
+
+def hub_detail(request, slug):
+    try:
+        hub = selectors.hub_by_slug(slug)
+    except errors.NotFound:
+        raise Http404
+    return render(request, "carehub/hub_detail.html", {"hub": hub})
+
+
+def desk_required(view):
+    """Pages for staff who look after people (front desk, coordinators, administrators)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.can_list_people(access_for(request.user)):
+            return render(request, "carehub/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@desk_required
+def people_search(request):
+    access = access_for(request.user)
+    form = PersonSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    people = selectors.search_people(access, query=query)
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    return render(request, "carehub/people_search.html", {"form": form, "page": page, "query": query})
+
+
+def _registrable_hubs(access):
+    hub_ids = permissions.people_hub_ids(access)
+    hubs = Hub.objects.filter(is_active=True)
+    return hubs if hub_ids is None else hubs.filter(pk__in=hub_ids)
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def person_register(request):
+    access = access_for(request.user)
+    hubs = _registrable_hubs(access)
+    initial = {"first_name": request.GET.get("q", "")[:80], "preferred_language": request.LANGUAGE_CODE}
+    form = PersonForm(request.POST or None, hubs=hubs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.register_person(
+                access=access,
+                hub=form.cleaned_data["hub"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                preferred_language=form.cleaned_data["preferred_language"],
+                document_number=form.cleaned_data["document_number"],
+                consent=form.cleaned_data["consent"],
+            )
+        except errors.DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
+            next_url = request.GET.get("next", "")
+            if next_url.startswith("/") and not next_url.startswith("//"):
+                return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
+            return redirect(person)
+    return render(request, "carehub/person_form.html", {"form": form})
+
+
+@login_required
+def person_detail(request, pk):
+    access = access_for(request.user)
+    if not permissions.can_list_people(access):
+        return render(request, "carehub/forbidden.html", status=403)
+    try:
+        person = selectors.person_for(access, pk)
+    except errors.NotFound:
+        raise Http404
+    return render(request, "carehub/person_detail.html", {"person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = SignupForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, _person = services.register_caregiver_account(
+                username=data["username"],
+                password=data["password1"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                home_hub=data["home_hub"],
+                preferred_language=data["preferred_language"],
+                consent=data["consent"],
+            )
+        except errors.DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            next_url = request.GET.get("next", "")
+            if next_url.startswith("/") and not next_url.startswith("//"):
+                return redirect(next_url)
+            return redirect("account")
+    return render(request, "carehub/signup.html", {"form": form})
+
+
+@login_required
+def account(request):
+    access = access_for(request.user)
+    return render(request, "carehub/account.html", {"person": access.person, "access": access})
+
+
+def accessibility(request):
+    return render(request, "carehub/accessibility.html")
+
+
+def privacy(request):
+    return render(request, "carehub/privacy.html")
