@@ -1,0 +1,245 @@
+"""/api/v1/activities: the programme, programming, bookings with a waitlist. Thin: services and selectors do the work."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from carehub import errors
+from carehub.api import ErrorOut
+from carehub.api_auth import caller
+from carehub.models import Language
+from carehub.selectors import hub_by_slug
+
+from . import selectors, services
+from .filters import SessionFilter
+from .models import ActivityKind, Booking, Frequency
+from .recurrence import LOCAL_TZ
+
+router = Router(tags=["activities"])
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Times without an offset are read as Europe/Madrid wall-clock time."""
+    if moment is not None and timezone.is_naive(moment):
+        return moment.replace(tzinfo=LOCAL_TZ)
+    return moment
+
+
+# --- schemas --------------------------------------------------------------------------------------------
+class SessionOut(Schema):
+    id: int
+    activity: int = Field(..., alias="activity_id")
+    title: str = Field(..., alias="activity.title")
+    kind: str = Field(..., alias="activity.kind")
+    hub: str = Field(..., alias="activity.hub.slug")
+    language: str = Field(..., alias="activity.language")
+    place: str = Field(..., alias="activity.where")
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    seats_left: int | None = Field(None, description="null for support groups, which are joined, not booked")
+    status: str
+    url: str
+
+    @staticmethod
+    def resolve_seats_left(session):
+        return None if session.activity.is_support_group else session.seats_left
+
+    @staticmethod
+    def resolve_url(session):
+        return session.get_absolute_url()
+
+
+class SessionQuery(Schema):
+    hub: str | None = Field(None, max_length=80, description="Hub slug")
+    district: str | None = Field(None, max_length=32)
+    kind: ActivityKind | None = None
+    language: Language | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    has_seats: bool | None = None
+
+
+class RecurrenceIn(Schema):
+    frequency: Literal["weekly", "fortnightly"]
+    count: int | None = Field(None, ge=1, le=104, description="Number of sessions, the first included")
+    until: date | None = Field(None, description="Last date a session may fall on (Europe/Madrid)")
+
+
+class ActivityIn(Schema):
+    hub: str = Field(..., max_length=80)
+    title: str = Field(..., min_length=1, max_length=160)
+    kind: ActivityKind
+    language: Language = Language.CATALAN
+    capacity: int = Field(..., ge=1, le=10000)
+    starts_at: datetime = Field(..., description="First session; without an offset it is Europe/Madrid time")
+    ends_at: datetime
+    description: str = Field("", max_length=5000)
+    place: str = Field("", max_length=200)
+    accessibility_notes: str = Field("", max_length=300)
+    booking_opens_days_before: int | None = Field(None, ge=0, le=365)
+    facilitator: str | None = Field(None, max_length=150, description="User name of the group's facilitator")
+    recurrence: RecurrenceIn | None = None
+
+
+class ScheduleOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ActivityOut(Schema):
+    id: int
+    hub: str = Field(..., alias="hub.slug")
+    title: str
+    kind: str
+    language: str
+    capacity: int
+    frequency: str
+    sessions: list[int]
+    schedule: list[ScheduleOut]
+
+    @staticmethod
+    def resolve_sessions(activity):
+        return [s.pk for s in activity.sessions.order_by("starts_at", "id")]
+
+    @staticmethod
+    def resolve_schedule(activity):
+        return list(activity.sessions.order_by("starts_at", "id"))
+
+
+class SessionPatch(Schema):
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    capacity: int | None = Field(None, ge=1, le=10000)
+    status: Literal["cancelled"] | None = Field(None, description="Send \"cancelled\" to cancel")
+    scope: Literal["this", "following"] = Field("this", description="This session, or it and the rest of the series")
+
+
+class SessionChangedOut(SessionOut):
+    changed_sessions: list[int]
+
+
+class BookingIn(Schema):
+    person: int | None = Field(None, description="Staff only: the person booked for. Caregivers send {}.")
+
+
+class BookingOut(Schema):
+    id: int
+    status: str
+    session: int = Field(..., alias="session_id")
+    person: int = Field(..., alias="person_id")
+    title: str = Field(..., alias="session.activity.title")
+    starts_at: datetime = Field(..., alias="session.starts_at")
+    session_status: str = Field(..., alias="session.status")
+    waitlist_position: int | None = None
+    attendance: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_waitlist_position(booking):
+        if booking.status != Booking.Status.WAITLISTED:
+            return None
+        return getattr(booking, "waitlist_position", None)
+
+
+class AttendanceIn(Schema):
+    attendance: Literal["attended", "no_show", "unknown"]
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# --- programme ------------------------------------------------------------------------------------------
+@router.get("/sessions", auth=None, response={200: list[SessionOut], 422: ErrorOut})
+@paginate(LimitOffsetPagination)
+def list_sessions(request, filters: Query[SessionQuery]):
+    """Upcoming sessions of every hub (public), soonest first, with seats left."""
+    data = {k: (v.value if hasattr(v, "value") else v) for k, v in filters.dict(exclude_none=True).items()}
+    filterset = SessionFilter(data, queryset=selectors.upcoming_sessions())
+    if not filterset.is_valid():
+        name, problems = next(iter(filterset.errors.items()))
+        raise errors.ValidationFailed(
+            _("Invalid input for %(field)s: %(message)s") % {"field": name, "message": problems[0]},
+            code="invalid", field=name)
+    return filterset.qs
+
+
+@router.get("/sessions/{int:session_id}", auth=None, response={200: SessionOut, 404: ErrorOut})
+def get_session(request, session_id: int):
+    return selectors.session_public(session_id)
+
+
+@router.post("", response={201: ActivityOut, **ERRORS})
+def create_activity(request, payload: ActivityIn):
+    """Programme an activity (coordinator of the hub): one session, or a weekly / fortnightly series."""
+    access = caller(request)
+    hub = hub_by_slug(payload.hub)
+    facilitator = None
+    if payload.facilitator:
+        facilitator = get_user_model().objects.filter(username=payload.facilitator).first()
+        if facilitator is None:
+            raise errors.ValidationFailed(_("No user with this name."), code="facilitator_invalid",
+                                          field="facilitator")
+    recurrence = payload.recurrence
+    activity = services.create_activity(
+        access=access, hub=hub, title=payload.title, kind=payload.kind, language=payload.language,
+        capacity=payload.capacity, starts_at=_aware(payload.starts_at), ends_at=_aware(payload.ends_at),
+        description=payload.description, place=payload.place, accessibility_notes=payload.accessibility_notes,
+        booking_opens_days_before=payload.booking_opens_days_before, facilitator=facilitator,
+        frequency=recurrence.frequency if recurrence else Frequency.ONCE,
+        occurrences=recurrence.count if recurrence else None, until=recurrence.until if recurrence else None,
+    )
+    return 201, activity
+
+
+@router.patch("/sessions/{int:session_id}", response={200: SessionChangedOut, **ERRORS})
+def change_session(request, session_id: int, payload: SessionPatch):
+    """Reschedule, change the places of, or cancel a session (or it and the rest of its series)."""
+    changed = services.change_session(
+        access=caller(request), session_id=session_id, starts_at=_aware(payload.starts_at),
+        ends_at=_aware(payload.ends_at), capacity=payload.capacity, cancel=payload.status == "cancelled",
+        scope=payload.scope,
+    )
+    session = selectors.session_public(session_id)
+    session.changed_sessions = [s.pk for s in changed]
+    return session
+
+
+# --- bookings -------------------------------------------------------------------------------------------
+@router.post("/sessions/{int:session_id}/bookings", response={201: BookingOut, **ERRORS})
+def book(request, session_id: int, payload: BookingIn):
+    """Book a place: confirmed when one is free, otherwise on the waitlist. 409 for a second booking."""
+    booking = services.book_session(access=caller(request), session_id=session_id, person_id=payload.person)
+    return 201, selectors.bookings_with_position().get(pk=booking.pk)
+
+
+@router.get("/bookings/mine", response={200: list[BookingOut], 401: ErrorOut})
+def my_bookings(request):
+    """The caller's upcoming bookings (confirmed and waitlisted, with their position)."""
+    person = caller(request).person
+    return list(selectors.bookings_of(person)) if person is not None else []
+
+
+@router.get("/bookings/{int:booking_id}", response={200: BookingOut, 401: ErrorOut, 404: ErrorOut})
+def get_booking(request, booking_id: int):
+    return selectors.booking_for(caller(request), booking_id)
+
+
+@router.post("/bookings/{int:booking_id}/cancel", response={200: BookingOut, **ERRORS})
+def cancel(request, booking_id: int):
+    """Give the place back; the first person on the waitlist gets it and is emailed."""
+    booking = services.cancel_booking(access=caller(request), booking_id=booking_id)
+    return selectors.bookings_with_position().get(pk=booking.pk)
+
+
+@router.post("/bookings/{int:booking_id}/attendance", response={200: BookingOut, **ERRORS})
+def attendance(request, booking_id: int, payload: AttendanceIn):
+    """Front desk: record whether the person came (attended / no_show)."""
+    booking = services.mark_attendance(access=caller(request), booking_id=booking_id, attendance=payload.attendance)
+    return selectors.bookings_with_position().get(pk=booking.pk)

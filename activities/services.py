@@ -1,0 +1,529 @@
+"""Every write a user can cause in activities. One function = one business operation = one transaction.
+
+Locking: every change to who holds a place in a session locks that session's row first
+(`select_for_update(of=("self",))`), then reads and writes its bookings. Operations touching several sessions
+lock them in primary-key order, so two coordinators never deadlock. The database keeps the invariants too
+(`session_never_over_capacity`, `booking_one_live_per_person`), because SQLite has no row locks.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carehub import errors, permissions, selectors as core_selectors
+from carehub.models import Hub, Language, Person, Role, StaffRole
+from carehub.permissions import Access
+
+from . import emails, recurrence
+from .models import (
+    Activity, ActivityKind, Booking, CalendarFeedToken, Frequency, GroupAttendance, GroupMembership, Session,
+)
+
+EDITABLE_ACTIVITY_FIELDS = (
+    "title", "description", "place", "language", "accessibility_notes", "booking_opens_days_before", "facilitator",
+)
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+def _require_login(access: Access) -> None:
+    if not access.is_authenticated:
+        raise errors.NotAuthenticated(_("Please log in to book."), code="not_authenticated")
+
+
+def _lock_session(session_id: int) -> Session:
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("activity__hub").filter(pk=session_id).first()
+    )
+    if session is None:
+        raise errors.NotFound(_("This session does not exist."), code="session_not_found")
+    return session
+
+
+def _person_to_book(access: Access, person_id: int | None) -> Person:
+    """The caller's own person, or (staff) a person within their scope; 404 outside it, as for any person."""
+    _require_login(access)
+    own = access.person
+    if person_id is None or (own is not None and own.pk == person_id):
+        if own is None:
+            raise errors.ValidationFailed(_("Choose the person you are booking for."), code="person_required",
+                                          field="person")
+        return own
+    if not permissions.can_list_people(access):
+        raise errors.PermissionDenied(_("You can only book for yourself."), code="booking_for_others_forbidden")
+    return core_selectors.person_for(access, person_id)
+
+
+def _may_handle_booking(access: Access, booking: Booking) -> bool:
+    """The person themself, the desk of the session's hub, or staff who may act for that person."""
+    own = access.person
+    if own is not None and own.pk == booking.person_id:
+        return True
+    if permissions.can_act_for_people_at(access, booking.session.activity.hub_id):
+        return True
+    return permissions.can_list_people(access) and core_selectors.people_visible_to(access).filter(
+        pk=booking.person_id).exists()
+
+
+def _promote_from_waitlist(session: Session) -> list[Booking]:
+    """Confirm the earliest waitlisted bookings while places are free. Caller holds the session lock."""
+    promoted = []
+    now = timezone.now()
+    if session.is_cancelled:
+        return promoted
+    while session.confirmed_count < session.capacity:
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .filter(session=session, status=Booking.Status.WAITLISTED)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if booking is None:
+            break
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = now
+        booking.save(update_fields=["status", "confirmed_at"])
+        session.confirmed_count += 1
+        promoted.append(booking)
+    for booking in promoted:
+        transaction.on_commit(lambda pk=booking.pk: emails.booking_promoted(pk))
+    return promoted
+
+
+def _live_person_ids(session: Session) -> list[int]:
+    if session.activity.is_support_group:
+        return list(
+            GroupMembership.objects.filter(activity_id=session.activity_id, status=GroupMembership.Status.MEMBER)
+            .values_list("person_id", flat=True)
+        )
+    return list(session.bookings.exclude(status=Booking.Status.CANCELLED).values_list("person_id", flat=True))
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise errors.ValidationFailed(_("Give times with their time zone."), code="naive_datetime", field="starts_at")
+    if ends_at <= starts_at:
+        raise errors.ValidationFailed(_("The end must be after the start."), code="ends_before_start", field="ends_at")
+    if ends_at - starts_at > timedelta(hours=24):
+        raise errors.ValidationFailed(_("A session lasts at most one day."), code="session_too_long", field="ends_at")
+
+
+# --- programming ----------------------------------------------------------------------------------------
+def _check_facilitator(hub: Hub, facilitator, kind: str):
+    if facilitator is None:
+        return None
+    if not StaffRole.objects.filter(user=facilitator, role=Role.FACILITATOR, hub=hub).exists():
+        raise errors.ValidationFailed(_("The facilitator must be a facilitator at this hub."),
+                                      code="facilitator_invalid", field="facilitator")
+    return facilitator
+
+
+@transaction.atomic
+def create_activity(
+    *,
+    access: Access,
+    hub: Hub,
+    title: str,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    language: str = Language.CATALAN,
+    description: str = "",
+    place: str = "",
+    accessibility_notes: str = "",
+    frequency: str = Frequency.ONCE,
+    occurrences: int | None = None,
+    until: date | None = None,
+    booking_opens_days_before: int | None = None,
+    facilitator=None,
+) -> Activity:
+    """Programme an activity and create its sessions (one, or a weekly / fortnightly series)."""
+    if not permissions.can_program_activities_at(access, hub.pk):
+        raise errors.PermissionDenied(_("Only the hub's coordinator can programme activities."),
+                                      code="programme_forbidden")
+    if not (title or "").strip():
+        raise errors.ValidationFailed(_("Enter a title."), code="title_required", field="title")
+    if kind not in ActivityKind.values:
+        raise errors.ValidationFailed(_("Choose a kind of activity."), code="kind_invalid", field="kind")
+    if language not in Language.values:
+        raise errors.ValidationFailed(_("Choose Catalan, Spanish or English."), code="language_invalid",
+                                      field="language")
+    if capacity is None or capacity < 1:
+        raise errors.ValidationFailed(_("There must be at least one place."), code="capacity_invalid",
+                                      field="capacity")
+    _check_times(starts_at, ends_at)
+    if starts_at <= timezone.now():
+        raise errors.ValidationFailed(_("The first session must be in the future."), code="starts_in_past",
+                                      field="starts_at")
+    if frequency not in Frequency.values:
+        raise errors.ValidationFailed(_("Choose how often it repeats."), code="frequency_invalid", field="frequency")
+    if frequency != Frequency.ONCE:
+        if occurrences is None and until is None:
+            raise errors.ValidationFailed(_("Say how many sessions, or until which date."),
+                                          code="recurrence_end_required", field="occurrences")
+        if occurrences is not None and not 1 <= occurrences <= recurrence.MAX_OCCURRENCES:
+            raise errors.ValidationFailed(
+                _("A series has between 1 and %(max)d sessions.") % {"max": recurrence.MAX_OCCURRENCES},
+                code="occurrences_invalid", field="occurrences")
+        if until is not None and until < recurrence.to_local_naive(starts_at).date():
+            raise errors.ValidationFailed(_("The last date must be after the first session."),
+                                          code="until_before_start", field="until")
+    activity = Activity(
+        hub=hub, title=title.strip(), description=description or "", kind=kind, place=place or "",
+        language=language, accessibility_notes=accessibility_notes or "", capacity=capacity,
+        booking_opens_days_before=booking_opens_days_before, frequency=frequency,
+        facilitator=_check_facilitator(hub, facilitator, kind), created_by=access.user,
+    )
+    activity.save()
+    for start, end in recurrence.series(starts_at=starts_at, ends_at=ends_at, frequency=frequency,
+                                        occurrences=occurrences, until=until):
+        Session(activity=activity, starts_at=start, ends_at=end, capacity=capacity).save()
+    return activity
+
+
+@transaction.atomic
+def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
+    """Change what an activity is (title, place, language…). Future sessions get a new SEQUENCE for calendars."""
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("hub").filter(pk=activity_id).first()
+    if activity is None:
+        raise errors.NotFound(_("This activity does not exist."), code="activity_not_found")
+    if not permissions.can_program_activities_at(access, activity.hub_id):
+        raise errors.PermissionDenied(_("Only the hub's coordinator can change activities."),
+                                      code="programme_forbidden")
+    unknown = set(changes) - set(EDITABLE_ACTIVITY_FIELDS)
+    if unknown:
+        raise errors.ValidationFailed(code="field_not_editable", field=sorted(unknown)[0])
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise errors.ValidationFailed(_("Enter a title."), code="title_required", field="title")
+    if "facilitator" in changes:
+        changes["facilitator"] = _check_facilitator(activity.hub, changes["facilitator"], activity.kind)
+    for name, value in changes.items():
+        setattr(activity, name, value)
+    activity.save()
+    for session in Session.objects.select_for_update().filter(
+        activity=activity, starts_at__gte=timezone.now()
+    ).order_by("pk"):
+        session.sequence += 1
+        session.updated_at = timezone.now()
+        session.save(update_fields=["sequence", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def change_session(
+    *,
+    access: Access,
+    session_id: int,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    capacity: int | None = None,
+    cancel: bool = False,
+    scope: str = "this",
+) -> list[Session]:
+    """Reschedule, resize or cancel one session, or this and the following sessions of its series.
+
+    A new time is applied as the same wall-clock shift to each session of the series (so a move from 10:00 to
+    11:00 gives 11:00 local on both sides of a DST change). Lowering the places below the confirmed bookings is
+    refused for the whole change (nobody is dropped silently); raising them confirms the earliest waitlisted.
+    Everyone with a place is emailed after commit when their session moves or is cancelled.
+    """
+    if scope not in ("this", "following"):
+        raise errors.ValidationFailed(_("Apply the change to this session or to the following ones."),
+                                      code="scope_invalid", field="scope")
+    anchor = Session.objects.select_related("activity").filter(pk=session_id).first()
+    if anchor is None:
+        raise errors.NotFound(_("This session does not exist."), code="session_not_found")
+    if not permissions.can_program_activities_at(access, anchor.activity.hub_id):
+        raise errors.PermissionDenied(_("Only the hub's coordinator can change sessions."),
+                                      code="programme_forbidden")
+    ids = [anchor.pk]
+    if scope == "following":
+        ids = list(Session.objects.filter(activity_id=anchor.activity_id, starts_at__gte=anchor.starts_at)
+                   .values_list("pk", flat=True))
+    sessions = list(Session.objects.select_for_update(of=("self",)).select_related("activity")
+                    .filter(pk__in=ids).order_by("pk"))
+    anchor = next(s for s in sessions if s.pk == anchor.pk)
+    if anchor.is_cancelled:
+        raise errors.Conflict(_("This session is cancelled."), code="session_cancelled")
+    sessions = [s for s in sessions if not s.is_cancelled]
+
+    shift = duration = None
+    if starts_at is not None or ends_at is not None:
+        new_start = starts_at or anchor.starts_at
+        new_end = ends_at or (new_start + (anchor.ends_at - anchor.starts_at))
+        _check_times(new_start, new_end)
+        shift = recurrence.to_local_naive(new_start) - recurrence.to_local_naive(anchor.starts_at)
+        duration = recurrence.to_local_naive(new_end) - recurrence.to_local_naive(new_start)
+        if new_start <= timezone.now() < anchor.starts_at:
+            raise errors.ValidationFailed(_("A session cannot be moved into the past."), code="starts_in_past",
+                                          field="starts_at")
+    if capacity is not None and capacity < 1:
+        raise errors.ValidationFailed(_("There must be at least one place."), code="capacity_invalid",
+                                      field="capacity")
+
+    now = timezone.now()
+    for session in sessions:
+        if capacity is not None and capacity < session.confirmed_count:
+            raise errors.CapacityBelowConfirmed(
+                _("%(count)d people are already confirmed on %(date)s: choose at least %(count)d places, or "
+                  "cancel some bookings first.") % {
+                    "count": session.confirmed_count,
+                    "date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y"),
+                },
+                field="capacity",
+            )
+        moved = False
+        if shift is not None:
+            new_start = recurrence.shift_wall_clock(session.starts_at, shift)
+            new_end = recurrence.from_local_naive(recurrence.to_local_naive(new_start) + duration)
+            moved = (new_start, new_end) != (session.starts_at, session.ends_at)
+            session.starts_at, session.ends_at = new_start, new_end
+        if capacity is not None:
+            session.capacity = capacity
+            _promote_from_waitlist(session)
+        if cancel:
+            session.status = Session.Status.CANCELLED
+        if moved or cancel:
+            session.sequence += 1
+            people = _live_person_ids(session)
+            transaction.on_commit(
+                lambda pk=session.pk, people=people, cancelled=cancel: emails.session_changed(
+                    pk, people, cancelled=cancelled)
+            )
+        session.updated_at = now
+        session.save()
+    if capacity is not None and scope == "following":
+        activity = anchor.activity  # the default for sessions added later
+        activity.capacity = capacity
+        activity.save(update_fields=["capacity"])
+    return sessions
+
+
+# --- bookings -------------------------------------------------------------------------------------------
+@transaction.atomic
+def book_session(*, access: Access, session_id: int, person_id: int | None = None) -> Booking:
+    """Give the person a confirmed place if one is free, else a place on the waitlist.
+
+    Locks the session row, then counts: of all the concurrent requests for the last place, exactly one gets it.
+    """
+    person = _person_to_book(access, person_id)
+    session = _lock_session(session_id)
+    activity = session.activity
+    now = timezone.now()
+    if activity.is_support_group:
+        raise errors.SessionNotBookable(
+            _("Support groups are closed: ask to join the group instead."), code="support_group_closed")
+    if session.is_cancelled:
+        raise errors.SessionNotBookable(_("This session has been cancelled."), code="session_cancelled")
+    if session.starts_at <= now:
+        raise errors.SessionNotBookable(_("This session has already started."), code="session_past")
+    if activity.booking_opens_days_before is not None:
+        opens_at = session.starts_at - timedelta(days=activity.booking_opens_days_before)
+        if now < opens_at:
+            raise errors.SessionNotBookable(
+                _("Booking opens on %(date)s.") % {"date": timezone.localtime(opens_at).strftime("%d/%m/%Y %H:%M")},
+                code="booking_not_open")
+    if Booking.objects.filter(session=session, person=person).exclude(status=Booking.Status.CANCELLED).exists():
+        raise errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
+    confirmed = session.confirmed_count < session.capacity
+    booking = Booking(
+        session=session, person=person, booked_by=access.user,
+        status=Booking.Status.CONFIRMED if confirmed else Booking.Status.WAITLISTED,
+        confirmed_at=now if confirmed else None,
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        raise errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
+    if confirmed:
+        session.confirmed_count += 1
+        session.save(update_fields=["confirmed_count"])
+    return booking
+
+
+@transaction.atomic
+def cancel_booking(*, access: Access, booking_id: int) -> Booking:
+    """Give a place back. When it was confirmed, the earliest waitlisted booking is confirmed and emailed."""
+    _require_login(access)
+    found = Booking.objects.select_related("session__activity").filter(pk=booking_id).first()
+    if found is None or not _may_handle_booking(access, found):
+        raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
+    session = _lock_session(found.session_id)
+    booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+    if booking.status == Booking.Status.CANCELLED:
+        raise errors.Conflict(_("This booking is already cancelled."), code="booking_already_cancelled")
+    if session.starts_at <= timezone.now():
+        raise errors.Conflict(_("This session has already started; it can no longer be cancelled."),
+                              code="session_past")
+    was_confirmed = booking.status == Booking.Status.CONFIRMED
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.save(update_fields=["status", "cancelled_at"])
+    if was_confirmed:
+        session.confirmed_count -= 1
+        _promote_from_waitlist(session)
+        session.save(update_fields=["confirmed_count"])
+    booking.session = session
+    return booking
+
+
+@transaction.atomic
+def mark_attendance(*, access: Access, booking_id: int, attendance: str) -> Booking:
+    """The desk records whether a confirmed person came, from the day of the session on."""
+    if attendance not in Booking.Attendance.values:
+        raise errors.ValidationFailed(_("Choose attended or did not come."), code="attendance_invalid")
+    booking = (Booking.objects.select_for_update(of=("self",)).select_related("session__activity")
+               .filter(pk=booking_id).first())
+    if booking is None or not permissions.can_take_attendance(access, booking.session):
+        raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
+    if booking.status != Booking.Status.CONFIRMED:
+        raise errors.Conflict(_("Only confirmed bookings have attendance."), code="booking_not_confirmed")
+    if timezone.localdate(booking.session.starts_at) > timezone.localdate():
+        raise errors.Conflict(_("Attendance can be taken from the day of the session."), code="too_early")
+    booking.attendance = attendance
+    booking.save(update_fields=["attendance"])
+    return booking
+
+
+# --- support groups -------------------------------------------------------------------------------------
+def _support_group(activity_id: int, *, lock: bool = False) -> Activity:
+    activities = Activity.objects.select_related("hub")
+    if lock:
+        activities = activities.select_for_update(of=("self",))
+    activity = activities.filter(pk=activity_id, kind=ActivityKind.SUPPORT_GROUP).first()
+    if activity is None:
+        raise errors.NotFound(_("This support group does not exist."), code="group_not_found")
+    return activity
+
+
+def _require_group_manager(access: Access, activity: Activity) -> None:
+    if not permissions.can_manage_support_group(access, activity):
+        # 404, not 403: a group's circle is not something to probe.
+        raise errors.NotFound(_("This support group does not exist."), code="group_not_found")
+
+
+def _member_count(activity: Activity) -> int:
+    return GroupMembership.objects.filter(activity=activity, status=GroupMembership.Status.MEMBER).count()
+
+
+@transaction.atomic
+def request_to_join(*, access: Access, activity_id: int) -> GroupMembership:
+    """A caregiver asks to join a support group; the facilitator or coordinator decides."""
+    _require_login(access)
+    person = access.person
+    if person is None:
+        raise errors.PermissionDenied(_("Only caregivers with an account can ask to join."), code="no_person")
+    activity = _support_group(activity_id, lock=True)
+    membership = GroupMembership.objects.select_for_update().filter(activity=activity, person=person).first()
+    if membership is not None and membership.status == GroupMembership.Status.MEMBER:
+        raise errors.Conflict(_("You are already a member of this group."), code="already_member")
+    if membership is not None and membership.status == GroupMembership.Status.REQUESTED:
+        raise errors.Conflict(_("You have already asked to join; the facilitator will contact you."),
+                              code="already_requested")
+    if membership is None:
+        membership = GroupMembership(activity=activity, person=person)
+    membership.status = GroupMembership.Status.REQUESTED
+    membership.decided_by, membership.decided_at = None, None
+    membership.save()
+    return membership
+
+
+def _make_member(access: Access, activity: Activity, membership: GroupMembership) -> GroupMembership:
+    if _member_count(activity) >= activity.capacity:
+        raise errors.Conflict(_("The group is full (%(n)d members).") % {"n": activity.capacity}, code="group_full")
+    membership.status = GroupMembership.Status.MEMBER
+    membership.decided_by, membership.decided_at = access.user, timezone.now()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def enrol_member(*, access: Access, activity_id: int, person_id: int) -> GroupMembership:
+    """The coordinator enrols a person of their scope directly (the facilitator approves requests instead)."""
+    activity = _support_group(activity_id, lock=True)
+    _require_group_manager(access, activity)
+    if not permissions.can_list_people(access):
+        raise errors.PermissionDenied(_("Only the coordinator can enrol people directly; approve a request instead."),
+                                      code="enrol_forbidden")
+    person = core_selectors.person_for(access, person_id)
+    membership = GroupMembership.objects.select_for_update().filter(activity=activity, person=person).first()
+    if membership is not None and membership.status == GroupMembership.Status.MEMBER:
+        raise errors.Conflict(_("%(name)s is already a member.") % {"name": person.full_name}, code="already_member")
+    return _make_member(access, activity, membership or GroupMembership(activity=activity, person=person))
+
+
+@transaction.atomic
+def decide_membership(*, access: Access, membership_id: int, approve: bool) -> GroupMembership:
+    """Approve a request (member) or decline it; or, with approve=False on a member, remove them (left)."""
+    membership = GroupMembership.objects.filter(pk=membership_id).first()
+    if membership is None:
+        raise errors.NotFound(_("This request does not exist."), code="membership_not_found")
+    activity = _support_group(membership.activity_id, lock=True)
+    _require_group_manager(access, activity)
+    membership = GroupMembership.objects.select_for_update().get(pk=membership_id)
+    if approve:
+        if membership.status == GroupMembership.Status.MEMBER:
+            raise errors.Conflict(_("Already a member."), code="already_member")
+        return _make_member(access, activity, membership)
+    membership.status = GroupMembership.Status.LEFT
+    membership.decided_by, membership.decided_at = access.user, timezone.now()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def leave_group(*, access: Access, activity_id: int) -> GroupMembership:
+    _require_login(access)
+    membership = GroupMembership.objects.select_for_update().filter(
+        activity_id=activity_id, person=access.person, status__in=[GroupMembership.Status.MEMBER,
+                                                                  GroupMembership.Status.REQUESTED]
+    ).first() if access.person else None
+    if membership is None:
+        raise errors.NotFound(_("You are not in this group."), code="membership_not_found")
+    membership.status = GroupMembership.Status.LEFT
+    membership.decided_at = timezone.now()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def record_group_attendance(*, access: Access, session_id: int, attended_person_ids: set[int]) -> int:
+    """The facilitator ticks who came. Every current member gets a row (came / did not come)."""
+    session = _lock_session(session_id)
+    activity = session.activity
+    if not activity.is_support_group:
+        raise errors.NotFound(_("This support group does not exist."), code="group_not_found")
+    _require_group_manager(access, activity)
+    if timezone.localdate(session.starts_at) > timezone.localdate():
+        raise errors.Conflict(_("Attendance can be taken from the day of the session."), code="too_early")
+    members = set(GroupMembership.objects.filter(activity=activity, status=GroupMembership.Status.MEMBER)
+                  .values_list("person_id", flat=True))
+    existing = {row.person_id: row for row in GroupAttendance.objects.filter(session=session)}
+    now = timezone.now()
+    for person_id in sorted(members | (set(existing) & set(attended_person_ids))):
+        row = existing.get(person_id) or GroupAttendance(session=session, person_id=person_id)
+        row.attended = person_id in attended_person_ids
+        row.recorded_by, row.recorded_at = access.user, now
+        row.save()
+    return len(members)
+
+
+# --- calendar feeds -------------------------------------------------------------------------------------
+@transaction.atomic
+def feed_token_for(*, person: Person) -> CalendarFeedToken:
+    """The person's active private-feed secret, created on first use."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    token = CalendarFeedToken.objects.filter(person=person, revoked_at__isnull=True).first()
+    return token or CalendarFeedToken.objects.create(person=person)
+
+
+@transaction.atomic
+def revoke_feed_token(*, person: Person) -> CalendarFeedToken:
+    """Stop the old private URL working and issue a new one."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    CalendarFeedToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return CalendarFeedToken.objects.create(person=person)
+

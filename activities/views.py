@@ -1,0 +1,502 @@
+"""Pages for the programme, bookings, the desk's day, programming and support groups. Thin: plain forms, POST then
+redirect, the same services as the API. Everything works without JavaScript."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carehub import errors, permissions
+from carehub import selectors as core_selectors
+from carehub.forms import add_domain_error
+from carehub.models import Hub, Role
+from carehub.permissions import access_for
+
+from . import ical, selectors, services
+from .filters import SessionFilter
+from .forms import ActivityForm, AttendanceForm, BookForPersonForm, EnrolForm, SessionCancelForm, SessionChangeForm
+from .models import Activity, Booking, GroupMembership, Session
+
+PAGE_SIZE = 20
+
+
+def _forbidden(request):
+    return render(request, "carehub/forbidden.html", status=403)
+
+
+def _login_redirect(request, next_url: str):
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- public programme -----------------------------------------------------------------------------------
+def programme(request):
+    """Every hub's upcoming sessions, filtered, with seats left. Open to anonymous visitors."""
+    filterset = SessionFilter(request.GET or None, queryset=selectors.upcoming_sessions())
+    sessions = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.upcoming_sessions()
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "activities/programme.html", {
+        "filter": filterset, "page": page, "query_string": query.urlencode(),
+    })
+
+
+def session_detail(request, pk):
+    try:
+        session = selectors.session_public(pk)
+    except errors.NotFound:
+        raise Http404
+    access = access_for(request.user)
+    person = access.person
+    context = {
+        "session": session, "activity": session.activity, "access": access,
+        "my_booking": selectors.my_booking_for(person, session),
+        "membership": selectors.membership_of(person, session.activity) if session.activity.is_support_group else None,
+        "can_see_participants": permissions.can_see_session_participants(access, session),
+        "can_programme": permissions.can_program_activities_at(access, session.activity.hub_id),
+        "can_book_for_others": permissions.can_list_people(access),
+        "is_past": session.starts_at <= timezone.now(),
+    }
+    if context["can_see_participants"] and not session.activity.is_support_group:
+        context["bookings"] = selectors.live_bookings(session)
+    return render(request, "activities/session_detail.html", context)
+
+
+@require_POST
+def session_book(request, pk):
+    """Book the caller's own place (or, with `person`, staff book for someone in their scope)."""
+    session_url = reverse("activities:session", kwargs={"pk": pk})
+    if not request.user.is_authenticated:
+        return _login_redirect(request, session_url)
+    access = access_for(request.user)
+    person_id = request.POST.get("person")
+    try:
+        booking = services.book_session(access=access, session_id=pk,
+                                        person_id=int(person_id) if person_id and person_id.isdigit() else None)
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else session_url)
+    if booking.status == Booking.Status.CONFIRMED:
+        messages.success(request, _("Booked: %(name)s has a place.") % {"name": booking.person.full_name})
+    else:
+        messages.warning(request, _("The session is full: %(name)s is on the waitlist and will be emailed if a place "
+                                    "frees up.") % {"name": booking.person.full_name})
+    next_url = request.POST.get("next")
+    return redirect(next_url if _safe(next_url) else session_url)
+
+
+def _safe(url) -> bool:
+    return bool(url) and url.startswith("/") and not url.startswith("//")
+
+
+@require_POST
+@login_required
+def booking_cancel(request, pk):
+    access = access_for(request.user)
+    try:
+        booking = services.cancel_booking(access=access, booking_id=pk)
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The booking is cancelled. Thank you for freeing the place."))
+        if not _safe(request.POST.get("next")):
+            return redirect(booking.session)
+    next_url = request.POST.get("next")
+    return redirect(next_url if _safe(next_url) else "activities:mine")
+
+
+@login_required
+def my_bookings(request):
+    access = access_for(request.user)
+    person = access.person
+    if person is None:
+        return render(request, "activities/my_bookings.html", {"person": None})
+    token = services.feed_token_for(person=person)
+    return render(request, "activities/my_bookings.html", {
+        "person": person,
+        "bookings": selectors.bookings_of(person),
+        "memberships": selectors.memberships_of(person),
+        "feed_url": request.build_absolute_uri(token.get_absolute_url()),
+    })
+
+
+@require_POST
+@login_required
+def feed_revoke(request):
+    person = access_for(request.user).person
+    if person is None:
+        raise Http404
+    services.revoke_feed_token(person=person)
+    messages.success(request, _("Your old calendar address no longer works. Add the new one to your calendar."))
+    return redirect("activities:mine")
+
+
+@login_required
+def booking_ics(request, pk):
+    try:
+        booking = selectors.booking_for(access_for(request.user), pk)
+    except errors.DomainError:
+        raise Http404
+    content = ical.calendar([booking.session], name=booking.session.activity.title)
+    return _ics_response(content, f"session-{booking.session_id}.ics")
+
+
+def person_feed(request, secret):
+    """A person's private calendar at a secret URL (calendar apps cannot log in)."""
+    from .models import CalendarFeedToken
+
+    token = (CalendarFeedToken.objects.select_related("person")
+             .filter(secret=secret, revoked_at__isnull=True, person__erased_at__isnull=True).first())
+    if token is None:
+        raise Http404
+    content = ical.calendar(selectors.person_feed_sessions(token.person), name=_("My Vila Veïna activities"))
+    return _ics_response(content, "carehub.ics")
+
+
+def hub_calendar(request, slug):
+    """The public feed of a hub's programme. Support groups appear as sessions, never with members."""
+    try:
+        hub = core_selectors.hub_by_slug(slug)
+    except errors.NotFound:
+        raise Http404
+    content = ical.calendar(selectors.hub_feed_sessions(hub), name=hub.name)
+    response = _ics_response(content, f"{hub.slug}.ics")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# --- front desk -----------------------------------------------------------------------------------------
+@login_required
+def desk_today(request):
+    """Today's sessions at the caller's hubs, with who booked, attendance and book-on-behalf."""
+    access = access_for(request.user)
+    if not permissions.can_list_people(access):
+        return _forbidden(request)
+    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    return render(request, "activities/desk_today.html", {
+        "day": day, "sessions": selectors.desk_sessions_on(access, day),
+        "attendance_choices": Booking.Attendance.choices,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def book_for(request, pk):
+    """Staff book a place for someone (e.g. on the phone): find the person within scope, then book."""
+    access = access_for(request.user)
+    if not permissions.can_list_people(access):
+        return _forbidden(request)
+    try:
+        session = selectors.session_public(pk)
+    except errors.NotFound:
+        raise Http404
+    form = BookForPersonForm(request.GET or None)
+    people = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        people = core_selectors.search_people(access, query=form.cleaned_data["q"])[:25]
+    elif request.GET.get("person", "").isdigit():  # coming back from registering a new person
+        people = core_selectors.people_visible_to(access).filter(pk=int(request.GET["person"]))
+    return render(request, "activities/book_for.html", {"session": session, "form": form, "people": people})
+
+
+@require_POST
+@login_required
+def booking_attendance(request, pk):
+    access = access_for(request.user)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            booking = services.mark_attendance(access=access, booking_id=pk,
+                                               attendance=form.cleaned_data["attendance"])
+        except errors.DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Attendance saved for %(name)s.") % {"name": booking.person.full_name})
+    next_url = request.POST.get("next")
+    return redirect(next_url if _safe(next_url) else "activities:today")
+
+
+# --- programming (coordinators) -------------------------------------------------------------------------
+def _coordinated_hubs(access):
+    hubs = Hub.objects.filter(is_active=True)
+    return hubs if access.is_admin else hubs.filter(pk__in=access.hubs_with(Role.COORDINATOR))
+
+
+@login_required
+def manage(request):
+    """The coordinator's activities at their hubs."""
+    access = access_for(request.user)
+    hubs = _coordinated_hubs(access)
+    if not (access.is_admin or access.hubs_with(Role.COORDINATOR)):
+        return _forbidden(request)
+    now = timezone.now()
+    activities = (Activity.objects.filter(hub__in=hubs).select_related("hub")
+                  .annotate(upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=now,
+                                                                 sessions__status=Session.Status.SCHEDULED)))
+                  .order_by("-upcoming", "title"))
+    page = Paginator(activities, 30).get_page(request.GET.get("page"))
+    return render(request, "activities/manage.html", {"page": page, "hubs": hubs})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_new(request):
+    access = access_for(request.user)
+    hubs = _coordinated_hubs(access)
+    hub = hubs.filter(slug=request.GET.get("hub", "")).first() or (hubs.first() if hubs.count() == 1 else None)
+    if not hubs.exists():
+        return _forbidden(request)
+    if hub is None:
+        return render(request, "activities/choose_hub.html", {"hubs": hubs})
+    form = ActivityForm(request.POST or None, hub=hub, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            activity = services.create_activity(
+                access=access, hub=hub, title=data["title"], kind=data["kind"], language=data["language"],
+                description=data["description"], place=data["place"],
+                accessibility_notes=data["accessibility_notes"], capacity=data["capacity"],
+                starts_at=data["starts_at"], ends_at=data["ends_at"], frequency=data["frequency"],
+                occurrences=data["occurrences"], until=data["until"],
+                booking_opens_days_before=data["booking_opens_days_before"], facilitator=data["facilitator"],
+            )
+        except errors.DomainError as exc:
+            exc.field = {"starts_at": "date", "ends_at": "end_time"}.get(exc.field, exc.field)
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("“%(title)s” is programmed with %(n)d session(s).") % {
+                "title": activity.title, "n": activity.sessions.count()})
+            return redirect("activities:activity", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "hub": hub, "activity": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_edit(request, pk):
+    access = access_for(request.user)
+    activity = Activity.objects.select_related("hub").filter(pk=pk).first()
+    if activity is None or not permissions.can_program_activities_at(access, activity.hub_id):
+        raise Http404
+    fields = ("title", "description", "language", "place", "accessibility_notes", "booking_opens_days_before",
+              "facilitator")
+    form = ActivityForm(request.POST or None, hub=activity.hub, editing=True,
+                        initial={name: getattr(activity, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_activity(access=access, activity_id=activity.pk,
+                                     **{name: form.cleaned_data[name] for name in fields})
+        except errors.DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("activities:activity", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "hub": activity.hub, "activity": activity})
+
+
+def activity_detail(request, pk):
+    """An activity and its upcoming sessions (public)."""
+    activity = Activity.objects.select_related("hub").filter(pk=pk, hub__is_active=True).first()
+    if activity is None:
+        raise Http404
+    access = access_for(request.user)
+    sessions = activity.sessions.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:60]
+    return render(request, "activities/activity_detail.html", {
+        "activity": activity, "sessions": sessions,
+        "can_programme": permissions.can_program_activities_at(access, activity.hub_id),
+        "can_manage_group": activity.is_support_group and permissions.can_manage_support_group(access, activity),
+        "membership": selectors.membership_of(access.person, activity) if activity.is_support_group else None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_edit(request, pk):
+    access = access_for(request.user)
+    session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
+    if session is None or not permissions.can_program_activities_at(access, session.activity.hub_id):
+        raise Http404
+    local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    form = SessionChangeForm(request.POST or None, initial={
+        "date": local_start.date(), "start_time": local_start.time(), "end_time": local_end.time(),
+        "capacity": session.capacity, "scope": "this",
+    })
+    cancel_form = SessionCancelForm(prefix="cancel")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.change_session(
+                access=access, session_id=session.pk, starts_at=data["starts_at"], ends_at=data["ends_at"],
+                capacity=data["capacity"], scope=data["scope"])
+        except errors.DomainError as exc:
+            exc.field = {"starts_at": "date", "ends_at": "end_time"}.get(exc.field, exc.field)
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("%(n)d session(s) changed; everyone booked is emailed about a new time.")
+                             % {"n": len(changed)})
+            return redirect(session)
+    return render(request, "activities/session_edit.html", {"session": session, "form": form,
+                                                            "cancel_form": cancel_form})
+
+
+@require_POST
+@login_required
+def session_cancel(request, pk):
+    access = access_for(request.user)
+    session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
+    if session is None or not permissions.can_program_activities_at(access, session.activity.hub_id):
+        raise Http404
+    cancel_form = SessionCancelForm(request.POST, prefix="cancel")
+    if cancel_form.is_valid():
+        try:
+            changed = services.change_session(access=access, session_id=pk, cancel=True,
+                                              scope=cancel_form.cleaned_data["scope"])
+        except errors.DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(n)d session(s) cancelled; everyone booked is emailed.") % {"n": len(changed)})
+            return redirect(session)
+    local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    form = SessionChangeForm(initial={"date": local_start.date(), "start_time": local_start.time(),
+                                      "end_time": local_end.time(), "capacity": session.capacity, "scope": "this"})
+    return render(request, "activities/session_edit.html", {"session": session, "form": form,
+                                                            "cancel_form": cancel_form}, status=400)
+
+
+# --- support groups -------------------------------------------------------------------------------------
+@login_required
+def groups(request):
+    access = access_for(request.user)
+    managed = selectors.groups_managed_by(access).annotate(
+        members=Count("memberships", filter=Q(memberships__status=GroupMembership.Status.MEMBER)),
+        requests=Count("memberships", filter=Q(memberships__status=GroupMembership.Status.REQUESTED)),
+    )
+    if not managed.exists() and not (access.hubs_with(Role.FACILITATOR, Role.COORDINATOR) or access.is_admin):
+        return _forbidden(request)
+    return render(request, "activities/groups.html", {"groups": managed})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_detail(request, pk):
+    """Members, requests and sessions of a support group: only its facilitator and the hub's coordinator."""
+    access = access_for(request.user)
+    try:
+        group = selectors.group_for_manager(access, pk)
+    except errors.NotFound:
+        raise Http404
+    enrol_form = EnrolForm(request.GET or None)
+    candidates = []
+    can_enrol = permissions.can_list_people(access)
+    if can_enrol and enrol_form.is_valid() and enrol_form.cleaned_data["q"]:
+        candidates = core_selectors.search_people(access, query=enrol_form.cleaned_data["q"])[:20]
+    sessions = group.sessions.order_by("starts_at")
+    now = timezone.now()
+    return render(request, "activities/group_detail.html", {
+        "group": group, "memberships": selectors.group_memberships(access, group),
+        "enrol_form": enrol_form, "candidates": candidates, "can_enrol": can_enrol,
+        "past_sessions": sessions.filter(starts_at__lt=now).order_by("-starts_at")[:10],
+        "next_sessions": sessions.filter(starts_at__gte=now)[:10],
+    })
+
+
+@require_POST
+@login_required
+def group_enrol(request, pk):
+    access = access_for(request.user)
+    person_id = request.POST.get("person", "")
+    try:
+        membership = services.enrol_member(access=access, activity_id=pk,
+                                           person_id=int(person_id) if person_id.isdigit() else 0)
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(name)s is now a member.") % {"name": membership.person.full_name})
+    return redirect("activities:group", pk=pk)
+
+
+@require_POST
+@login_required
+def membership_decide(request, pk):
+    access = access_for(request.user)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        membership = services.decide_membership(access=access, membership_id=pk, approve=approve)
+    except errors.NotFound:
+        raise Http404
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+        membership = GroupMembership.objects.get(pk=pk)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("activities:group", pk=membership.activity_id)
+
+
+@require_POST
+def group_request(request, pk):
+    """A caregiver asks to join a support group."""
+    activity_url = reverse("activities:activity", kwargs={"pk": pk})
+    if not request.user.is_authenticated:
+        return _login_redirect(request, activity_url)
+    try:
+        services.request_to_join(access=access_for(request.user), activity_id=pk)
+    except errors.NotFound:
+        raise Http404
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Your request is sent. The facilitator will contact you."))
+    return redirect(activity_url)
+
+
+@require_POST
+@login_required
+def group_leave(request, pk):
+    try:
+        services.leave_group(access=access_for(request.user), activity_id=pk)
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("You have left the group."))
+    return redirect("activities:mine")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_attendance(request, pk):
+    """The facilitator ticks who came to one session of their group."""
+    access = access_for(request.user)
+    session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
+    if (session is None or not session.activity.is_support_group
+            or not permissions.can_manage_support_group(access, session.activity)):
+        raise Http404
+    members = list(selectors.group_memberships(access, session.activity)
+                   .filter(status=GroupMembership.Status.MEMBER))
+    if request.method == "POST":
+        attended = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
+        try:
+            services.record_group_attendance(access=access, session_id=pk, attended_person_ids=attended)
+        except errors.DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect("activities:group", pk=session.activity_id)
+    recorded = selectors.group_attendance(access, session)
+    return render(request, "activities/group_attendance.html", {
+        "session": session, "members": members, "recorded": recorded,
+    })

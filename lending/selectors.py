@@ -1,0 +1,257 @@
+"""Read queries for the lending bank, already scoped to what the caller may see.
+
+Lists join what their rows show (`select_related`) so that a page costs a fixed number of queries
+whatever the number of loans. Figures are never computed by counting audit-history rows.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carehub import errors, permissions
+from carehub.permissions import Access
+
+from .models import Hold, HoldStatus, Item, ItemStatus, ItemType, Loan, Transfer, TransferStatus
+
+DUE_SOON_DAYS = 7
+
+
+def _hub_scope(access: Access, field: str = "hub_id") -> Q | None:
+    """A filter on `field` for the caller's lending hubs; None = no restriction (administrators)."""
+    hub_ids = permissions.lending_hub_ids(access)
+    if hub_ids is None:
+        return None
+    return Q(**{f"{field}__in": hub_ids})
+
+
+# --- items ----------------------------------------------------------------------------------------------
+def item_types() -> QuerySet[ItemType]:
+    return ItemType.objects.all()
+
+
+def items_visible_to(access: Access) -> QuerySet[Item]:
+    """The stock of the caller's hubs (items carry no personal data, but stock work is the desk's)."""
+    items = Item.objects.select_related("item_type", "hub")
+    if not access.is_authenticated:
+        return items.none()
+    scope = _hub_scope(access)
+    return items if scope is None else items.filter(scope)
+
+
+def item_for(access: Access, tag: str) -> Item:
+    item = items_visible_to(access).filter(asset_tag=(tag or "").strip()).first()
+    if item is None:
+        raise errors.NotFound(_("No item with this tag at your hub."), code="item_not_found", field="item")
+    return item
+
+
+def current_loan(item: Item) -> Loan | None:
+    return (
+        Loan.objects.filter(item=item, returned_at__isnull=True)
+        .select_related("borrower", "for_person", "lent_by")
+        .first()
+    )
+
+
+def current_offer(item: Item) -> Hold | None:
+    return Hold.objects.filter(offered_item=item, status=HoldStatus.OFFERED).select_related("person").first()
+
+
+# --- loans ----------------------------------------------------------------------------------------------
+def loans_visible_to(access: Access) -> QuerySet[Loan]:
+    """Loans of the caller's hubs; a caregiver's own loans; nothing for planners and other roles."""
+    loans = Loan.objects.select_related(
+        "item__item_type", "hub", "borrower", "for_person", "lent_by", "returned_to"
+    )
+    if not access.is_authenticated:
+        return loans.none()
+    hub_ids = permissions.lending_hub_ids(access)
+    if hub_ids is None:
+        return loans
+    scope = Q(hub_id__in=hub_ids)
+    if access.person is not None:
+        scope |= Q(borrower_id=access.person.pk)
+    return loans.filter(scope)
+
+
+def loan_for(access: Access, loan_id: int) -> Loan:
+    loan = loans_visible_to(access).filter(pk=loan_id).first()
+    if loan is None:
+        raise errors.NotFound(_("No such loan."), code="loan_not_found")
+    return loan
+
+
+def loans_by_status(loans: QuerySet[Loan], status: str, today=None) -> QuerySet[Loan]:
+    today = today or timezone.localdate()
+    if status == "active":
+        return loans.filter(returned_at__isnull=True)
+    if status == "overdue":
+        return loans.filter(returned_at__isnull=True, due_on__lt=today)
+    if status == "due_soon":
+        return loans.filter(returned_at__isnull=True, due_on__gte=today,
+                            due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
+    if status == "returned":
+        return loans.filter(returned_at__isnull=False)
+    return loans
+
+
+def own_loans(person) -> QuerySet[Loan]:
+    """A caregiver's own loans, for their account page (newest first, active first)."""
+    return (
+        Loan.objects.filter(borrower=person).select_related("item__item_type", "hub")
+        .order_by("returned_at", "due_on")
+    )
+
+
+def person_loans(access: Access, person) -> QuerySet[Loan]:
+    """A person's loans as the desk may see them (only loans of the caller's hubs)."""
+    loans = Loan.objects.filter(borrower=person).select_related("item__item_type", "hub")
+    scope = _hub_scope(access)
+    if scope is None:
+        return loans.order_by("returned_at", "due_on")
+    if not access.hubs_with(*permissions.PEOPLE_ROLES):
+        return loans.none()
+    return loans.filter(scope).order_by("returned_at", "due_on")
+
+
+# --- holds ----------------------------------------------------------------------------------------------
+def holds_visible_to(access: Access) -> QuerySet[Hold]:
+    holds = Hold.objects.select_related("item_type", "hub", "person", "offered_item")
+    if not access.is_authenticated:
+        return holds.none()
+    hub_ids = permissions.lending_hub_ids(access)
+    if hub_ids is None:
+        return holds
+    scope = Q(hub_id__in=hub_ids)
+    if access.person is not None:
+        scope |= Q(person_id=access.person.pk)
+    return holds.filter(scope)
+
+
+def hold_for(access: Access, hold_id: int) -> Hold:
+    hold = holds_visible_to(access).filter(pk=hold_id).first()
+    if hold is None:
+        raise errors.NotFound(_("No such hold."), code="hold_not_found")
+    return hold
+
+
+def queue_with_positions(holds) -> list:
+    """Waiting holds numbered 1.. within each (hub, type) queue; `holds` must be in queue order."""
+    positions: dict = {}
+    rows = []
+    for hold in holds:
+        key = (hold.hub_id, hold.item_type_id)
+        positions[key] = positions.get(key, 0) + 1
+        hold.position = positions[key]
+        rows.append(hold)
+    return rows
+
+
+def own_holds(person) -> QuerySet[Hold]:
+    return Hold.objects.filter(person=person, status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]).select_related(
+        "item_type", "hub", "offered_item")
+
+
+def position_in_queue(hold: Hold) -> int | None:
+    if hold.status != HoldStatus.WAITING:
+        return None
+    ahead = Hold.objects.filter(hub_id=hold.hub_id, item_type_id=hold.item_type_id, status=HoldStatus.WAITING).filter(
+        Q(priority__lt=hold.priority)
+        | Q(priority=hold.priority, queued_at__lt=hold.queued_at)
+        | Q(priority=hold.priority, queued_at=hold.queued_at, pk__lt=hold.pk)
+    )
+    return ahead.count() + 1
+
+
+# --- transfers ------------------------------------------------------------------------------------------
+def transfers_visible_to(access: Access) -> QuerySet[Transfer]:
+    transfers = Transfer.objects.select_related("item__item_type", "from_hub", "to_hub", "requested_by")
+    if not access.is_authenticated:
+        return transfers.none()
+    hub_ids = permissions.lending_hub_ids(access)
+    if hub_ids is None:
+        return transfers
+    return transfers.filter(Q(from_hub_id__in=hub_ids) | Q(to_hub_id__in=hub_ids))
+
+
+def open_transfers(transfers: QuerySet[Transfer]) -> QuerySet[Transfer]:
+    return transfers.filter(status__in=[TransferStatus.REQUESTED, TransferStatus.SENT])
+
+
+# --- aggregates (no personal data) -----------------------------------------------------------------------
+STATUS_COUNTS = {
+    f"n_{status}": Count("id", filter=Q(status=status)) for status in ItemStatus.values
+}
+
+
+def stock_by_type(hub_ids=None) -> QuerySet:
+    """Per hub and type: how many items in each status, and how many people wait (one query)."""
+    items = Item.objects.exclude(status=ItemStatus.RETIRED)
+    if hub_ids is not None:
+        items = items.filter(hub_id__in=hub_ids)
+    return (
+        items.values("hub_id", "hub__name", "hub__slug", "item_type_id", "item_type__name", "item_type__category")
+        .annotate(total=Count("id"), **STATUS_COUNTS)
+        .order_by("hub__name", "item_type__category", "item_type__name")
+    )
+
+
+def waiting_counts(hub_ids=None) -> dict:
+    holds = Hold.objects.filter(status=HoldStatus.WAITING)
+    if hub_ids is not None:
+        holds = holds.filter(hub_id__in=hub_ids)
+    return {
+        (row["hub_id"], row["item_type_id"]): row["n"]
+        for row in holds.values("hub_id", "item_type_id").annotate(n=Count("id")).order_by()
+    }
+
+
+def availability(*, hub=None, item_type=None) -> QuerySet:
+    """Public: per hub and type, how many items are available now. No personal data."""
+    items = Item.objects.filter(status=ItemStatus.AVAILABLE, hub__is_active=True)
+    if hub is not None:
+        items = items.filter(hub=hub)
+    if item_type is not None:
+        items = items.filter(item_type=item_type)
+    return (
+        items.values("hub__slug", "hub__name", "item_type_id", "item_type__name", "item_type__category")
+        .annotate(available=Count("id"))
+        .order_by("hub__name", "item_type__category", "item_type__name")
+    )
+
+
+# --- history --------------------------------------------------------------------------------------------
+HISTORY_LIMIT = 50
+
+
+def history_entries(instance, *, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The newest `limit` audit entries of a loan, item or hold: who, when, what changed (old → new).
+
+    Reads `limit + 1` rows (one more to diff the oldest shown against) and never counts the table.
+    """
+    records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+                   [: limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            changes = [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in delta.changes]
+        user = record.history_user
+        entries.append({
+            "at": record.history_date,
+            "username": user.get_username() if user else None,
+            "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+            "changes": changes,
+            "reason": record.history_change_reason or "",
+        })
+    return entries
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
