@@ -38,8 +38,10 @@ demo: migrate
 
 # Refresh the .po files after changing user-facing strings. Each app keeps its own catalogue in
 # <app>/locale; its templates (under templates/<app>/) are linked in for the scan.
+# `make messages APPS=lending` refreshes one app's catalogue only.
+APPS ?= carehub lending activities advice
 messages: setup
-	@set -e; for app in carehub lending activities advice; do \
+	@set -e; for app in $(APPS); do \
 	  rm -rf $$app/_templates && mkdir -p $$app/_templates $$app/locale; \
 	  if [ $$app = carehub ]; then \
 	    for t in templates/*.html templates/carehub templates/registration; do ln -s ../../$$t $$app/_templates/; done; \

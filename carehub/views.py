@@ -1,5 +1,7 @@
 """Pages for hubs, people and accounts. Thin: the work is in services and selectors."""
 
+from importlib import import_module
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -101,7 +103,8 @@ def person_detail(request, pk):
         person = selectors.person_for(access, pk)
     except errors.NotFound:
         raise Http404
-    return render(request, "carehub/person_detail.html", {"person": person})
+    return render(request, "carehub/person_detail.html",
+                  {"person": person, "sections": app_sections("person_context", access, person)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,7 +141,9 @@ def signup(request):
 @login_required
 def account(request):
     access = access_for(request.user)
-    return render(request, "carehub/account.html", {"person": access.person, "access": access})
+    person = access.person
+    sections = app_sections("account_context", access, person) if person else {}
+    return render(request, "carehub/account.html", {"person": person, "access": access, "sections": sections})
 
 
 def accessibility(request):
@@ -147,3 +152,25 @@ def accessibility(request):
 
 def privacy(request):
     return render(request, "carehub/privacy.html")
+
+
+SECTION_APPS = ("lending", "activities", "advice")
+
+
+def app_sections(hook: str, access, person) -> dict:
+    """What each app shows about a person: `<app>/sections.py` defines `person_context(access, person)` (the
+    desk's person page) and `account_context(access, person)` (the caregiver's own account page), each
+    returning a dict the app's `_person_section.html` / `_account_section.html` reads as `sections.<app>`.
+    The apps apply their own permission rules there, so a section is empty for whoever may not see it."""
+    sections = {}
+    for app in SECTION_APPS:
+        try:
+            module = import_module(f"{app}.sections")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.sections":
+                raise
+            continue
+        function = getattr(module, hook, None)
+        if function is not None:
+            sections[app] = function(access, person)
+    return sections
