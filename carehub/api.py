@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import errors, selectors, services
 from .api_auth import AUTH, caller
-from .models import ApiToken, Hub, Language
+from .models import ApiToken, Hub, Language, PrivacyRecord
 
 api = NinjaAPI(
     title="carehub API",
@@ -228,6 +228,43 @@ def create_person(request, payload: PersonIn):
 @people_router.get("/{int:person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
 def get_person(request, person_id: int):
     return selectors.person_for(caller(request), person_id)
+
+
+
+# --- privacy: export and erasure of a person's data (coordinators of the person's hub, administrators) ---
+class ErasureIn(Schema):
+    reason: PrivacyRecord.Reason = Field(..., description="The ground for the erasure")
+    confirm: bool = Field(..., description="Must be true: an erasure cannot be undone")
+
+
+class ErasureOut(Schema):
+    person: int
+    erased_at: datetime
+    erased_by: str
+
+
+@people_router.get("/{int:person_id}/export",
+                   response={200: dict, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def export_person_data(request, person_id: int, reason: PrivacyRecord.Reason = PrivacyRecord.Reason.PERSON_REQUEST):
+    """Everything held about a person, from every app, as JSON. Each export is recorded (who, when, why)."""
+    from . import privacy
+
+    return privacy.export_person(access=caller(request), person_id=person_id, reason=reason)
+
+
+@people_router.post("/{int:person_id}/erase",
+                    response={200: ErasureOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                              422: ErrorOut})
+def erase_person_data(request, person_id: int, payload: ErasureIn):
+    """Erase a person's personal data everywhere, keeping what aggregates need. Cannot be undone."""
+    from . import privacy
+
+    if not payload.confirm:
+        raise errors.ValidationFailed(_("Confirm that you want to erase this person's data."),
+                                      code="confirmation_required", field="confirm")
+    access = caller(request)
+    record = privacy.erase_person(access=access, person_id=person_id, reason=payload.reason)
+    return {"person": person_id, "erased_at": record.done_at, "erased_by": access.user.get_username()}
 
 
 api.add_router("/hubs", hubs_router)

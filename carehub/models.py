@@ -241,3 +241,47 @@ class ApiToken(models.Model):
         raw = secrets.token_urlsafe(32)
         cls.objects.create(user=user, key_hash=cls.hash(raw))
         return raw
+
+
+# --- privacy --------------------------------------------------------------------------------------------
+class PrivacyRecord(models.Model):
+    """That a person's data was exported or erased: who did it, when and on what ground — never what.
+
+    The reason is a choice, not free text, so that this audit trail can never itself hold personal data.
+    The row survives the erasure it records (the person row stays, pseudonymised).
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Export of personal data")
+        ERASURE = "erasure", _("Erasure of personal data")
+
+    class Reason(models.TextChoices):
+        PERSON_REQUEST = "person_request", _("The person asked for it")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("The person withdrew their consent")
+        NO_LONGER_NEEDED = "no_longer_needed", _("The data is no longer needed")
+        AUTHORITY_REQUEST = "authority_request", _("A competent authority asked for it")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, related_name="privacy_records", verbose_name=_("person")
+    )
+    hub = models.ForeignKey(
+        Hub, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("home hub at the time")
+    )
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("done by")
+    )
+    done_at = models.DateTimeField(_("done at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["-done_at", "-id"]
+        verbose_name = _("privacy record")
+        verbose_name_plural = _("privacy records")
+        constraints = [
+            # A person is erased once; a second erasure would record nothing true.
+            models.UniqueConstraint(fields=["person"], condition=Q(kind="erasure"), name="privacy_one_erasure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.person_id} {self.done_at:%Y-%m-%d}"

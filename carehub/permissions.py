@@ -254,3 +254,15 @@ def advice_staff_hub_ids(access: Access) -> frozenset | None:
     if access.is_admin:
         return None
     return access.hubs_with(*PEOPLE_ROLES)
+
+
+# --- privacy (export and erasure of a person's data) ----------------------------------------------------
+# Exporting everything held about a person and erasing them are the coordinator's call at the person's home
+# hub (and administrators'). Not the desk: an export gathers loans, bookings, group memberships and
+# appointments from every hub, more than the desk may see; an erasure cannot be undone.
+def can_export_person(access: Access, person) -> bool:
+    return access.is_admin or (Role.COORDINATOR, person.home_hub_id) in access.roles
+
+
+def can_erase_person(access: Access, person) -> bool:
+    return access.is_admin or (Role.COORDINATOR, person.home_hub_id) in access.roles

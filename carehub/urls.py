@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", views.people_search, name="people-search"),
     path("people/new/", views.person_register, name="person-register"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("people/<int:pk>/privacy/", views.person_privacy, name="person-privacy"),
     path("signup/", views.signup, name="signup"),
     path("account/", views.account, name="account"),
     path("accessibility/", views.accessibility, name="accessibility"),

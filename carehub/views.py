@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django import forms
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import errors, permissions, selectors, services
 from .forms import PersonForm, PersonSearchForm, SignupForm, add_domain_error
-from .models import Hub
+from .models import Hub, PrivacyRecord
 from .permissions import access_for
 
 
@@ -104,7 +105,8 @@ def person_detail(request, pk):
     except errors.NotFound:
         raise Http404
     return render(request, "carehub/person_detail.html",
-                  {"person": person, "sections": app_sections("person_context", access, person)})
+                  {"person": person, "sections": app_sections("person_context", access, person),
+                   "can_manage_privacy": permissions.can_erase_person(access, person)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,3 +176,56 @@ def app_sections(hook: str, access, person) -> dict:
         if function is not None:
             sections[app] = function(access, person)
     return sections
+
+
+# --- privacy: a coordinator exports or erases a person's data -------------------------------------------
+class PrivacyRequestForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Ground for the request"), choices=PrivacyRecord.Reason.choices)
+
+
+class ErasureConfirmForm(PrivacyRequestForm):
+    confirm = forms.BooleanField(
+        label=_("I understand that the erasure cannot be undone."), required=True,
+        error_messages={"required": _("Confirm that you want to erase this person's data.")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_privacy(request, pk):
+    """Export (a JSON download) or erase a person. Erasure takes two steps: choose the ground, then confirm on
+    a page that says what will go and what stays."""
+    from . import privacy
+
+    access = access_for(request.user)
+    try:
+        person = selectors.person_for(access, pk)
+    except errors.DomainError:
+        raise Http404
+    if not permissions.can_erase_person(access, person):
+        return render(request, "carehub/forbidden.html", status=403)
+    action = request.POST.get("action", "")
+    export_form = PrivacyRequestForm(request.POST if action == "export" else None, prefix="export")
+    erase_form = PrivacyRequestForm(request.POST if action == "review" else None, prefix="erase")
+    confirm_form = None
+    if action == "export" and export_form.is_valid():
+        data = privacy.export_person(access=access, person_id=person.pk, reason=export_form.cleaned_data["reason"])
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="carehub-person-{person.pk}.json"'
+        return response
+    if action == "review" and erase_form.is_valid():
+        confirm_form = ErasureConfirmForm(initial={"reason": erase_form.cleaned_data["reason"]}, prefix="confirm")
+    elif action == "erase":
+        confirm_form = ErasureConfirmForm(request.POST, prefix="confirm")
+        if confirm_form.is_valid():
+            try:
+                privacy.erase_person(access=access, person_id=person.pk, reason=confirm_form.cleaned_data["reason"])
+            except errors.DomainError as exc:
+                add_domain_error(confirm_form, exc)
+            else:
+                messages.success(request, _("The person's data has been erased."))
+                return redirect("people-search")
+    return render(request, "carehub/person_privacy.html", {
+        "person": person, "export_form": export_form, "erase_form": erase_form, "confirm_form": confirm_form,
+        "preview": privacy.erasure_preview(person) if confirm_form is not None else None,
+    })

@@ -1,0 +1,87 @@
+"""Activities' part of a person's data rights (see carehub/privacy.py for the hook contract).
+
+Export: the person's bookings, support-group memberships and group attendance, and their calendar feeds.
+Erasure: upcoming bookings are cancelled through the booking service (a freed place goes to the waitlist);
+past bookings, memberships and attendance stay for the fill and attendance figures, now pointing at the
+pseudonymised person row (they hold no free text). Open memberships end (status "left"), so the person is
+no longer counted in the group. Calendar feed secrets are deleted: the private calendar URL stops working.
+"""
+
+from django.utils import timezone
+
+from carehub.privacy import iso, system_access
+
+from . import services
+from .models import Booking, CalendarFeedToken, GroupAttendance, GroupMembership
+
+
+def export_person(person) -> dict:
+    bookings = Booking.objects.filter(person=person).select_related("session__activity__hub").order_by(
+        "created_at", "pk")
+    memberships = GroupMembership.objects.filter(person=person).select_related("activity__hub").order_by(
+        "created_at", "pk")
+    attendance = GroupAttendance.objects.filter(person=person).select_related("session__activity").order_by(
+        "session__starts_at", "pk")
+    return {
+        "bookings": [
+            {
+                "id": b.pk,
+                "activity": b.session.activity.title,
+                "hub": b.session.activity.hub.slug,
+                "session_starts_at": iso(b.session.starts_at),
+                "status": b.status,
+                "attendance": b.attendance,
+                "booked_at": iso(b.created_at),
+                "confirmed_at": iso(b.confirmed_at),
+                "cancelled_at": iso(b.cancelled_at),
+            }
+            for b in bookings
+        ],
+        "support_groups": [
+            {
+                "group": m.activity.title,
+                "hub": m.activity.hub.slug,
+                "status": m.status,
+                "asked_at": iso(m.created_at),
+                "decided_at": iso(m.decided_at),
+            }
+            for m in memberships
+        ],
+        "support_group_attendance": [
+            {"group": a.session.activity.title, "session_starts_at": iso(a.session.starts_at),
+             "attended": a.attended}
+            for a in attendance
+        ],
+        "calendar_feeds": [
+            {"created_at": iso(t.created_at), "revoked_at": iso(t.revoked_at)}
+            for t in CalendarFeedToken.objects.filter(person=person).order_by("created_at", "pk")
+        ],
+    }
+
+
+def _upcoming_live_bookings(person):
+    return Booking.objects.filter(person=person, session__starts_at__gt=timezone.now()).exclude(
+        status=Booking.Status.CANCELLED)
+
+
+def erasure_preview(person) -> dict:
+    return {
+        "upcoming_bookings": _upcoming_live_bookings(person).count(),
+        "support_groups": GroupMembership.objects.filter(
+            person=person, status__in=[GroupMembership.Status.MEMBER, GroupMembership.Status.REQUESTED]).count(),
+    }
+
+
+def erase_person(person, *, by) -> None:
+    access = system_access(by)
+    for booking_id in _upcoming_live_bookings(person).order_by("pk").values_list("pk", flat=True):
+        services.cancel_booking(access=access, booking_id=booking_id)
+    now = timezone.now()
+    for membership in GroupMembership.objects.select_for_update(of=("self",)).filter(
+        person=person, status__in=[GroupMembership.Status.MEMBER, GroupMembership.Status.REQUESTED]
+    ).order_by("pk"):
+        membership.status = GroupMembership.Status.LEFT
+        membership.decided_at = now
+        membership._history_user = by
+        membership.save()
+    CalendarFeedToken.objects.filter(person=person).delete()

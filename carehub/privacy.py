@@ -1,0 +1,236 @@
+"""A person's data rights: export everything held about them, and erase them.
+
+Each app contributes through a hook module `<app>/privacy.py` with two functions:
+
+- ``export_person(person) -> dict``: what the app holds about the person, JSON-ready (strings, numbers, lists);
+- ``erase_person(person, *, by) -> None``: wipe the app's personal values of the person, in its live rows
+  AND in its history rows, keeping what the aggregates need (dates, statuses, hubs). It may raise a
+  DomainError to refuse (e.g. an item is still on loan); then nothing at all is erased.
+
+The erasure is one transaction: the person row is locked first, every app's hook runs, then the core fields
+are wiped and the erasure recorded in `PrivacyRecord` (who, when, on what ground — never what). A failure
+anywhere rolls everything back. docs/privacy.md describes what is kept and why.
+"""
+
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from importlib import import_module
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import errors, permissions
+from .models import ApiToken, Person, PrivacyRecord
+from .permissions import Access
+
+PRIVACY_APPS = ("lending", "activities", "advice")
+EXPORT_FORMAT = "carehub-person-export/1"
+# What an erased person is called wherever a name is still printed (a loan's history, an old booking list).
+ERASED_NAME = "[erased]"
+
+
+def app_hooks() -> list[tuple[str, object]]:
+    """The `<app>.privacy` modules that exist, in a fixed order (lending first: it may refuse)."""
+    hooks = []
+    for app in PRIVACY_APPS:
+        try:
+            hooks.append((app, import_module(f"{app}.privacy")))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.privacy":
+                raise
+    return hooks
+
+
+def iso(value) -> str | None:
+    """Dates and times as ISO 8601 strings (times in UTC), so the export is plain JSON."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return value.astimezone(dt_timezone.utc).isoformat()
+    return value.isoformat()
+
+
+def _person_or_404(access: Access, person_id: int, *, lock: bool = False) -> Person:
+    if not access.is_authenticated:
+        raise errors.NotAuthenticated()
+    people = Person.objects.select_related("home_hub", "user")
+    if lock:
+        people = people.select_for_update(of=("self",))
+    person = people.filter(pk=person_id).first()
+    # Outside the caller's hubs the person does not exist for them (no leak of who is registered where).
+    if person is None or not (access.is_admin or person.home_hub_id in permissions.people_hub_ids(access)):
+        raise errors.NotFound(_("No person with this number in your hub."), code="person_not_found")
+    return person
+
+
+def _check_reason(reason: str) -> str:
+    if reason not in PrivacyRecord.Reason.values:
+        raise errors.ValidationFailed(_("Choose the ground for this request."), code="reason_invalid", field="reason")
+    return reason
+
+
+# --- export ---------------------------------------------------------------------------------------------
+def _core_export(person: Person) -> dict:
+    user = person.user
+    history = Person.history.model.objects.filter(id=person.pk).order_by("history_date", "history_id")
+    return {
+        "id": person.pk,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "phone": person.phone,
+        "email": person.email,
+        "preferred_language": person.preferred_language,
+        "home_hub": {"slug": person.home_hub.slug, "name": person.home_hub.name},
+        "document_number": person.document_number,
+        "consent_given_at": iso(person.consent_given_at),
+        "registered_at": iso(person.created_at),
+        "erased_at": iso(person.erased_at),
+        "online_account": None if user is None else {
+            "username": user.get_username(),
+            "email": user.email,
+            "active": user.is_active,
+            "joined_at": iso(user.date_joined),
+            "last_login_at": iso(user.last_login),
+            "api_tokens": [
+                {"created_at": iso(t.created_at), "last_used_at": iso(t.last_used_at)}
+                for t in ApiToken.objects.filter(user=user).order_by("created_at")
+            ],
+        },
+        "record_history": [
+            {
+                "at": iso(row.history_date),
+                "change": {"+": "created", "~": "changed", "-": "deleted"}.get(row.history_type, row.history_type),
+                "first_name": row.first_name,
+                "last_name": row.last_name,
+                "phone": row.phone,
+                "email": row.email,
+                "preferred_language": row.preferred_language,
+                "document_number": row.document_number,
+            }
+            for row in history
+        ],
+        "privacy_requests": [
+            {"kind": r.kind, "reason": r.reason, "at": iso(r.done_at)}
+            for r in PrivacyRecord.objects.filter(person=person).order_by("done_at", "id")
+        ],
+    }
+
+
+def export_person(*, access: Access, person_id: int, reason: str = PrivacyRecord.Reason.PERSON_REQUEST) -> dict:
+    """Everything carehub holds about a person, from every app, as a JSON-ready dict. The export is recorded.
+
+    Advisors' case notes are not in it: they are the advisor's working notes and only the advisor reads them
+    (docs/privacy.md says how a person gets them).
+    """
+    person = _person_or_404(access, person_id)
+    if not permissions.can_export_person(access, person):
+        raise errors.PermissionDenied(_("Only the coordinators of the person's hub can export their data."),
+                                      code="export_forbidden")
+    _check_reason(reason)
+    with transaction.atomic():
+        data = {
+            "format": EXPORT_FORMAT,
+            "exported_at": iso(timezone.now()),
+            "person": _core_export(person),
+        }
+        for app, hook in app_hooks():
+            data[app] = hook.export_person(person)
+        PrivacyRecord.objects.create(kind=PrivacyRecord.Kind.EXPORT, person=person, hub=person.home_hub,
+                                     done_by=access.user, reason=reason)
+    return data
+
+
+# --- erasure --------------------------------------------------------------------------------------------
+def _deactivate_account(user) -> None:
+    """The caregiver's login stops working: no password, no tokens, no name left on the account."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    old_username = user.get_username()
+    ApiToken.objects.filter(user=user).delete()
+    user.username = f"erased-{user.pk}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.set_unusable_password()  # also ends every session: the session hash no longer matches
+    user.save()
+    # Login attempts keep the user name typed; they go with the account.
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username=old_username).delete()
+
+
+def _scrub_person_history(person: Person, registered_on) -> None:
+    """Every earlier version of the person row loses its personal values (the history table is not
+    audited itself, so an UPDATE is the right tool here)."""
+    Person.history.model.objects.filter(id=person.pk).update(
+        first_name=ERASED_NAME, last_name="", phone="", email="", document_number="", consent_given_at=None,
+        user=None, created_at=registered_on, history_change_reason=None,
+    )
+    # Admin log lines name the object they changed.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
+    ).update(object_repr=ERASED_NAME, change_message="")
+
+
+def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecord:
+    """Erase a person: personal values go everywhere (live rows and history); what aggregates need stays.
+
+    Kept: the person row's id, home hub, preferred language and year of registration; loans, holds, bookings
+    and appointments with their dates, statuses and hubs. Wiped: names, contacts, document number, consent
+    time, free text (notes, reasons), the online account's login. Upcoming bookings, appointments and open
+    holds are cancelled (places go to the next in line). Refused while an item is still on loan to the person.
+
+    Locks the person row, then lets each app lock its own rows; one transaction, so a refusal or a failure
+    leaves everything as it was.
+    """
+    _check_reason(reason)
+    with transaction.atomic():
+        person = _person_or_404(access, person_id, lock=True)
+        if not permissions.can_erase_person(access, person):
+            raise errors.PermissionDenied(_("Only the coordinators of the person's hub can erase their data."),
+                                          code="erase_forbidden")
+        if person.erased_at is not None:
+            raise errors.Conflict(_("This person has already been erased."), code="already_erased")
+        for _app, hook in app_hooks():
+            hook.erase_person(person, by=access.user)
+
+        user = person.user
+        registered_on = person.created_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        person.first_name = ERASED_NAME
+        person.last_name = ""
+        person.phone = ""
+        person.email = ""
+        person.document_number = ""
+        person.consent_given_at = None
+        person.user = None
+        person.registered_by = None
+        person.created_at = registered_on
+        person.erased_at = timezone.now()
+        person._history_user = access.user
+        person.save()
+        _scrub_person_history(person, registered_on)
+        if user is not None:
+            _deactivate_account(user)
+        return PrivacyRecord.objects.create(kind=PrivacyRecord.Kind.ERASURE, person=person, hub=person.home_hub,
+                                            done_by=access.user, reason=reason)
+
+
+def erasure_preview(person: Person) -> dict:
+    """What an erasure will touch, for the confirmation step: counts only, from each app's `preview`."""
+    preview = {"account": person.user_id is not None}
+    for app, hook in app_hooks():
+        function = getattr(hook, "erasure_preview", None)
+        if function is not None:
+            preview[app] = function(person)
+    return preview
+
+
+def system_access(user) -> Access:
+    """The access an app's erase hook acts with: the erasure was authorised as a whole (the coordinator of the
+    person's home hub), so cancelling the person's bookings or holds at another hub is part of it."""
+    from .models import Role
+
+    return Access(user=user, roles=frozenset({(Role.ADMIN, None)}))
