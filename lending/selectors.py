@@ -41,7 +41,9 @@ def items_visible_to(access: Access) -> QuerySet[Item]:
 
 
 def item_for(access: Access, tag: str) -> Item:
-    item = items_visible_to(access).filter(asset_tag=(tag or "").strip()).first()
+    from .services import normalise_tag
+
+    item = items_visible_to(access).filter(asset_tag=normalise_tag(tag)).first()
     if item is None:
         raise errors.NotFound(_("No item with this tag at your hub."), code="item_not_found", field="item")
     return item

@@ -57,12 +57,17 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def normalise_tag(tag) -> str:
+    """Asset tags are stored upper-case; a scanner or a person may type them in any case."""
+    return str(tag or "").strip().upper()[:32]
+
+
 def _lock_item(tag: str, access: Access | None = None) -> Item:
     """The item with this tag, locked. NotFound when unknown or outside the caller's hubs."""
     item = (
         Item.objects.select_for_update(of=("self",))
         .select_related("item_type", "hub")
-        .filter(asset_tag=(tag or "").strip())
+        .filter(asset_tag=normalise_tag(tag))
         .first()
     )
     if item is None or (access is not None and not permissions.can_lend_at(access, item.hub_id)):
@@ -392,7 +397,7 @@ def take_in_item(
     """
     if not permissions.can_manage_stock_at(access, hub.pk):
         raise errors.PermissionDenied(_("You cannot add stock at this hub."), code="stock_forbidden")
-    asset_tag = (asset_tag or "").strip().upper()
+    asset_tag = normalise_tag(asset_tag)
     if not asset_tag:
         raise errors.ValidationFailed(_("Enter an asset tag."), code="asset_tag_required", field="asset_tag")
     if condition not in Condition.values:
@@ -617,7 +622,7 @@ def create_transfer(*, access: Access, item_tag: str, to_hub: Hub, notes: str = 
     """Move an item to another hub. Staff of the sending hub send it at once (it must be idle); staff of
     the receiving hub request it, and the sending hub sends it later."""
     item = Item.objects.select_for_update(of=("self",)).select_related("item_type", "hub").filter(
-        asset_tag=(item_tag or "").strip()).first()
+        asset_tag=normalise_tag(item_tag)).first()
     sender = item is not None and permissions.can_manage_stock_at(access, item.hub_id)
     receiver = permissions.can_manage_stock_at(access, to_hub.pk)
     if item is None or not (sender or receiver):

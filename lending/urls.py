@@ -1,9 +1,30 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "lending"
 
-# Placeholder until the lending pages land; the name is what other pages link to.
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="lending/index.html"), name="availability"),
+    # Public: which hubs have an item of each type available now (other pages link to this name).
+    path("", views.availability, name="availability"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/find/", views.find, name="find"),
+    path("items/", views.stock_items, name="items"),
+    path("items/new/", views.take_in, name="take-in"),
+    path("items/<str:tag>/", views.item_detail, name="item"),
+    path("items/<str:tag>/lend/", views.lend, name="lend"),
+    path("items/<str:tag>/label/", views.label, name="label"),
+    path("items/<str:tag>/label.svg", views.label_svg, name="label-svg"),
+    path("items/<str:tag>/<slug:action>/", views.item_action, name="item-action"),
+    path("loans/", views.loan_list, name="loans"),
+    path("loans/<int:pk>/", views.loan_detail, name="loan"),
+    path("loans/<int:pk>/request-renewal/", views.request_renewal, name="request-renewal"),
+    path("loans/<int:pk>/<slug:action>/", views.loan_action, name="loan-action"),
+    path("stock/", views.stock, name="stock"),
+    path("holds/", views.holds, name="holds"),
+    path("holds/new/", views.hold_new, name="hold-new"),
+    path("holds/<int:pk>/leave/", views.cancel_own_hold, name="leave-hold"),
+    path("holds/<int:pk>/<slug:action>/", views.hold_action, name="hold-action"),
+    path("transfers/", views.transfers, name="transfers"),
+    path("transfers/<int:pk>/<slug:action>/", views.transfer_action, name="transfer-action"),
 ]

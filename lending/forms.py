@@ -1,0 +1,136 @@
+"""Forms of the lending desk. They only parse input; the rules live in `lending.services`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carehub.models import Hub
+
+from .models import Condition, HoldPriority, ItemType, NeedCategory, ReturnCondition
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TagForm(forms.Form):
+    """The desk's scan box: a barcode scanner types the tag and presses Enter."""
+
+    tag = forms.CharField(
+        label=_("Asset tag"), max_length=32,
+        help_text=_("Scan the label or type the tag, then press Enter."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
+                                      "spellcheck": "false", "aria-describedby": "id_tag_helptext"}),
+    )
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find the borrower: name, phone or document number"), max_length=100, required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "autofocus": True}),
+    )
+
+
+class LendForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    due_on = forms.DateField(label=_("Due back on"), widget=DateInput())
+    need_category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices,
+                                      help_text=_("Broad need only, never a diagnosis."))
+    for_name = forms.CharField(label=_("For (the cared-for person, if not the borrower)"), max_length=120,
+                               required=False)
+    referral_reference = forms.CharField(label=_("Referral reference"), max_length=120, required=False,
+                                         help_text=_("Needed for some types: an occupational therapist's or a "
+                                                     "doctor's note."))
+    deposit_waived = forms.BooleanField(label=_("Waive the deposit"), required=False)
+    deposit_waiver_reason = forms.CharField(label=_("Reason for waiving the deposit"), max_length=200,
+                                            required=False)
+    override_reason = forms.CharField(label=_("Reason to lend despite an overdue item"), max_length=200,
+                                      required=False,
+                                      help_text=_("Only when the person holds an overdue item."))
+
+
+class ReturnForm(forms.Form):
+    condition = forms.ChoiceField(label=_("Condition on return"), choices=ReturnCondition.choices,
+                                  widget=forms.RadioSelect, initial=ReturnCondition.GOOD)
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class RepairForm(forms.Form):
+    condition = forms.ChoiceField(label=_("Condition after repair"),
+                                  choices=[(Condition.GOOD, Condition.GOOD.label),
+                                           (Condition.FAIR, Condition.FAIR.label)])
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class SafetyCheckForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("Result of the safety check"),
+                                    choices=[("1", _("Passed")), ("0", _("Failed"))],
+                                    coerce=lambda value: value == "1", widget=forms.RadioSelect)
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for retiring the item"), max_length=200)
+
+
+class TransferForm(forms.Form):
+    to_hub = forms.ModelChoiceField(label=_("Send to hub"), queryset=Hub.objects.filter(is_active=True),
+                                    to_field_name="slug")
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class TransferRequestForm(TransferForm):
+    tag = forms.CharField(label=_("Asset tag of the item"), max_length=32)
+    to_hub = forms.ModelChoiceField(label=_("To hub"), queryset=Hub.objects.filter(is_active=True),
+                                    to_field_name="slug")
+    field_order = ["tag", "to_hub", "notes"]
+
+
+class HoldForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    item_type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all())
+    hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.none(), empty_label=None)
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=HoldPriority.choices, coerce=int,
+                                      initial=HoldPriority.NORMAL)
+    need_category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices)
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+    def __init__(self, *args, hubs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()
+
+
+class ReorderForm(forms.Form):
+    to_position = forms.IntegerField(label=_("New place in the queue"), min_value=1, max_value=100000)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200)
+
+
+class TakeInForm(forms.Form):
+    asset_tag = forms.CharField(label=_("Asset tag"), max_length=32)
+    item_type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all())
+    hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.none(), empty_label=None)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)
+    donated = forms.BooleanField(label=_("Donated item"), required=False)
+    intake_notes = forms.CharField(label=_("Condition check (required for donations)"), max_length=2000,
+                                   required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput(),
+                                 help_text=_("For types that expire (child car seats, mattresses)."))
+    last_safety_check_on = forms.DateField(label=_("Last safety check"), required=False, widget=DateInput())
+
+    def __init__(self, *args, hubs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()
+
+
+class AvailabilityForm(forms.Form):
+    hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.filter(is_active=True), required=False,
+                                 to_field_name="slug", empty_label=_("All hubs"))
+    type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all(), required=False,
+                                  empty_label=_("All types"))

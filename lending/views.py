@@ -1,0 +1,507 @@
+"""Pages of the lending bank: the public availability page and the front desk. Thin: the work is in
+`services` (writes) and `selectors` (reads, already scoped by `carehub.permissions`).
+
+Action buttons are small POST forms that redirect back (post/redirect/get), so every flow works without
+JavaScript and a reload never repeats an action. A refused action shows the service's message.
+"""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carehub import errors, permissions
+from carehub import selectors as core_selectors
+from carehub.forms import add_domain_error
+from carehub.models import Hub
+from carehub.permissions import access_for
+
+from . import forms, selectors, services
+from .filters import LoanFilter
+from .models import Cleaning, HoldStatus, ItemStatus
+
+PAGE_SIZE = 50
+
+
+def desk_required(view):
+    """Lending desk pages: front desk, coordinators and administrators."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        access = access_for(request.user)
+        if not permissions.can_use_lending_desk(access):
+            return render(request, "carehub/forbidden.html", status=403)
+        return view(request, access, *args, **kwargs)
+
+    return wrapped
+
+
+def _desk_hubs(access):
+    hub_ids = permissions.lending_hub_ids(access)
+    hubs = Hub.objects.filter(is_active=True)
+    return hubs if hub_ids is None else hubs.filter(pk__in=hub_ids)
+
+
+def _item_or_404(access, tag):
+    try:
+        return selectors.item_for(access, tag)
+    except errors.NotFound:
+        raise Http404
+
+
+def _run(request, action, success_message):
+    """Call a service; show its refusal as an error message. Returns True on success."""
+    try:
+        action()
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+        return False
+    messages.success(request, success_message)
+    return True
+
+
+# --- public ---------------------------------------------------------------------------------------------
+def availability(request):
+    """Which hubs have an item of each type available now. Public: counts only, no personal data."""
+    form = forms.AvailabilityForm(request.GET or None)
+    hub = item_type = None
+    if form.is_valid():
+        hub, item_type = form.cleaned_data["hub"], form.cleaned_data["type"]
+    rows = list(selectors.availability(hub=hub, item_type=item_type))
+    return render(request, "lending/availability.html", {"form": form, "rows": rows, "item_type": item_type})
+
+
+# --- the desk -------------------------------------------------------------------------------------------
+@desk_required
+def desk(request, access):
+    """The lending desk: the scan box, and what needs doing now at the caller's hubs."""
+    hub_ids = permissions.lending_hub_ids(access)
+    loans = selectors.loans_visible_to(access)
+    items = selectors.items_visible_to(access)
+    today = timezone.localdate()
+    context = {
+        "tag_form": forms.TagForm(),
+        "overdue": selectors.loans_by_status(loans, "overdue", today).order_by("due_on")[:10],
+        "due_soon": selectors.loans_by_status(loans, "due_soon", today).order_by("due_on")[:10],
+        "renewal_requests": loans.filter(returned_at__isnull=True, renewal_requested_at__isnull=False)[:10],
+        "cleaning": items.filter(status=ItemStatus.CLEANING).order_by("asset_tag")[:20],
+        "ready": selectors.holds_visible_to(access).filter(status=HoldStatus.OFFERED).order_by("offer_expires_at")[:20],
+        "hub_ids": hub_ids,
+    }
+    return render(request, "lending/desk.html", context)
+
+
+@desk_required
+def find(request, access):
+    """The scan box's target: go straight to the item's page."""
+    form = forms.TagForm(request.GET or None)
+    if form.is_valid():
+        try:
+            item = selectors.item_for(access, form.cleaned_data["tag"])
+        except errors.NotFound as exc:
+            form.add_error("tag", str(exc.message))
+        else:
+            return redirect(item)
+    return render(request, "lending/find.html", {"tag_form": form}, status=404 if form.is_bound else 200)
+
+
+@desk_required
+def item_detail(request, access, tag):
+    item = _item_or_404(access, tag)
+    loan = selectors.current_loan(item) if item.status == ItemStatus.ON_LOAN else None
+    offer = selectors.current_offer(item) if item.status == ItemStatus.RESERVED else None
+    today = timezone.localdate()
+    context = {
+        "item": item,
+        "loan": loan,
+        "offer": offer,
+        "today": today,
+        "expired": item.is_expired(today),
+        "safety_due_on": item.safety_check_due_on(),
+        "safety_overdue": item.safety_check_overdue(today),
+        "history": selectors.history_entries(item, limit=20),
+        "cleanings": Cleaning.objects.filter(item=item).select_related("cleaned_by")[:5],
+        "return_form": forms.ReturnForm(prefix="return"),
+        "clean_form": forms.NotesForm(prefix="clean"),
+        "repair_form": forms.RepairForm(prefix="repair"),
+        "safety_form": forms.SafetyCheckForm(prefix="safety"),
+        "retire_form": forms.RetireForm(prefix="retire"),
+        "transfer_form": forms.TransferForm(prefix="transfer"),
+        "can_retire": permissions.can_retire_items_at(access, item.hub_id),
+        "can_manage_stock": permissions.can_manage_stock_at(access, item.hub_id),
+    }
+    return render(request, "lending/item_detail.html", context)
+
+
+@desk_required
+@require_POST
+def item_action(request, access, tag, action):
+    """Clean, repair, record a safety check, retire or send an item (POST, then back to the item)."""
+    item = _item_or_404(access, tag)
+    if action == "clean":
+        form = forms.NotesForm(request.POST, prefix="clean")
+        if form.is_valid():
+            _run(request, lambda: services.mark_cleaned(access=access, item_tag=item.asset_tag,
+                                                        notes=form.cleaned_data["notes"]),
+                 _("Cleaning recorded."))
+    elif action == "repair":
+        form = forms.RepairForm(request.POST, prefix="repair")
+        if form.is_valid():
+            _run(request, lambda: services.mark_repaired(access=access, item_tag=item.asset_tag,
+                                                         condition=form.cleaned_data["condition"],
+                                                         notes=form.cleaned_data["notes"]),
+                 _("Repair recorded."))
+    elif action == "safety-check":
+        form = forms.SafetyCheckForm(request.POST, prefix="safety")
+        if form.is_valid():
+            _run(request, lambda: services.record_safety_check(access=access, item_tag=item.asset_tag,
+                                                               passed=form.cleaned_data["passed"],
+                                                               notes=form.cleaned_data["notes"]),
+                 _("Safety check recorded."))
+    elif action == "retire":
+        form = forms.RetireForm(request.POST, prefix="retire")
+        if form.is_valid():
+            _run(request, lambda: services.retire_item(access=access, item_tag=item.asset_tag,
+                                                       reason=form.cleaned_data["reason"]),
+                 _("The item is retired."))
+    elif action == "transfer":
+        form = forms.TransferForm(request.POST, prefix="transfer")
+        if form.is_valid():
+            _run(request, lambda: services.create_transfer(access=access, item_tag=item.asset_tag,
+                                                           to_hub=form.cleaned_data["to_hub"],
+                                                           notes=form.cleaned_data["notes"]),
+                 _("Transfer recorded."))
+    else:
+        raise Http404
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect(item)
+
+
+@desk_required
+def label(request, access, tag):
+    """A printable label: the asset tag as a QR code (SVG) and in large letters."""
+    import segno
+
+    item = _item_or_404(access, tag)
+    qr = segno.make(item.asset_tag, error="m")
+    svg = qr.svg_inline(scale=6, dark="#000", light="#fff", omitsize=False)
+    return render(request, "lending/label.html", {"item": item, "qr_svg": svg})
+
+
+@desk_required
+def label_svg(request, access, tag):
+    """The QR code alone, as an SVG file (for label printers)."""
+    import io
+
+    import segno
+
+    item = _item_or_404(access, tag)
+    buffer = io.BytesIO()
+    segno.make(item.asset_tag, error="m").save(buffer, kind="svg", scale=6, xmldecl=True)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def lend(request, access, tag):
+    """Lend an item: find the borrower (or register them and come back), then confirm the details."""
+    item = _item_or_404(access, tag)
+    search_form = forms.PersonSearchForm(request.GET or None)
+    person_id = request.POST.get("person") or request.GET.get("person")
+    person = None
+    if person_id:
+        try:
+            person = core_selectors.person_for(access, int(person_id))
+        except (ValueError, errors.DomainError):
+            messages.error(request, _("No person with this number in your hub."))
+            person = None
+    people = None
+    if person is None and search_form.is_valid() and search_form.cleaned_data["q"]:
+        people = core_selectors.search_people(access, query=search_form.cleaned_data["q"])[:20]
+    default_due = timezone.localdate() + timedelta(days=item.item_type.default_loan_days)
+    form = None
+    if person is not None:
+        form = forms.LendForm(request.POST if request.method == "POST" else None,
+                              initial={"person": person.pk, "due_on": default_due})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                loan = services.lend_item(
+                    access=access, item_tag=item.asset_tag, borrower_id=person.pk, due_on=data["due_on"],
+                    for_name=data["for_name"], need_category=data["need_category"],
+                    referral_reference=data["referral_reference"], override_reason=data["override_reason"],
+                    deposit_waived=data["deposit_waived"], deposit_waiver_reason=data["deposit_waiver_reason"],
+                )
+            except errors.DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Lent to %(name)s until %(date)s.") % {
+                    "name": person.full_name, "date": loan.due_on.strftime("%d/%m/%Y")})
+                return redirect(loan)
+    register_url = reverse("person-register") + "?next=" + reverse("lending:lend", kwargs={"tag": item.asset_tag})
+    return render(request, "lending/lend.html", {
+        "item": item, "search_form": search_form, "people": people, "person": person, "form": form,
+        "register_url": register_url, "default_due": default_due,
+    })
+
+
+# --- loans ----------------------------------------------------------------------------------------------
+LIST_TITLES = {
+    "active": _("Active loans"),
+    "due_soon": _("Loans due in the next 7 days"),
+    "overdue": _("Overdue loans"),
+    "returned": _("Returned loans"),
+}
+
+
+@desk_required
+def loan_list(request, access):
+    """Active, due-soon, overdue or returned loans of the caller's hubs, with the borrower's contact."""
+    status = request.GET.get("status") or "active"
+    if status not in LIST_TITLES:
+        status = "active"
+    params = request.GET.copy()
+    params["status"] = status
+    filterset = LoanFilter(params, queryset=selectors.loans_visible_to(access))
+    filterset.form.fields["hub"].queryset = _desk_hubs(access)
+    loans = filterset.qs
+    loans = loans.order_by("-returned_at", "-id") if status == "returned" else loans.order_by("due_on", "id")
+    page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    return render(request, "lending/loan_list.html", {
+        "page": page, "status": status, "title": LIST_TITLES[status], "filter": filterset,
+        "statuses": LIST_TITLES, "query_string": query.urlencode(), "today": timezone.localdate(),
+    })
+
+
+@desk_required
+def loan_detail(request, access, pk):
+    try:
+        loan = selectors.loan_for(access, pk)
+    except errors.NotFound:
+        raise Http404
+    if not permissions.can_lend_at(access, loan.hub_id):
+        raise Http404  # a caregiver's own loan shows on their account page, not on the desk
+    return render(request, "lending/loan_detail.html", {
+        "loan": loan, "history": selectors.history_entries(loan, limit=50),
+        "return_form": forms.ReturnForm(prefix="return"), "today": timezone.localdate(),
+    })
+
+
+@desk_required
+@require_POST
+def loan_action(request, access, pk, action):
+    if action == "return":
+        form = forms.ReturnForm(request.POST, prefix="return")
+        if not form.is_valid():
+            messages.error(request, _("Choose the condition of the returned item."))
+        else:
+            _run(request, lambda: services.return_loan(access=access, loan_id=pk,
+                                                       condition=form.cleaned_data["condition"],
+                                                       notes=form.cleaned_data["notes"]),
+                 _("Return recorded."))
+    elif action == "renew":
+        _run(request, lambda: services.renew_loan(access=access, loan_id=pk), _("Loan renewed."))
+    else:
+        raise Http404
+    try:
+        return redirect(selectors.loan_for(access, pk))
+    except errors.NotFound:
+        raise Http404
+
+
+@login_required
+@require_POST
+def request_renewal(request, pk):
+    """A caregiver asks for their own loan to be renewed (from their account page)."""
+    access = access_for(request.user)
+    _run(request, lambda: services.request_renewal(access=access, loan_id=pk),
+         _("Renewal requested. The hub will confirm it."))
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def cancel_own_hold(request, pk):
+    access = access_for(request.user)
+    _run(request, lambda: services.cancel_hold(access=access, hold_id=pk), _("You have left the waiting list."))
+    return redirect("account")
+
+
+# --- stock ----------------------------------------------------------------------------------------------
+@desk_required
+def stock(request, access):
+    """Stock by hub and type: how many items in each state, and how many people wait."""
+    hub_ids = permissions.lending_hub_ids(access)
+    rows = list(selectors.stock_by_type(hub_ids))
+    waiting = selectors.waiting_counts(hub_ids)
+    for row in rows:
+        row["waiting"] = waiting.get((row["hub_id"], row["item_type_id"]), 0)
+    return render(request, "lending/stock.html", {"rows": rows})
+
+
+@desk_required
+def stock_items(request, access):
+    """The items of one type (or in one state) at the caller's hubs."""
+    from .filters import ItemFilter
+
+    filterset = ItemFilter(request.GET or None, queryset=selectors.items_visible_to(access))
+    filterset.form.fields["hub"].queryset = _desk_hubs(access)
+    page = Paginator(filterset.qs.order_by("asset_tag"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "lending/item_list.html", {"filter": filterset, "page": page,
+                                                      "query_string": query.urlencode()})
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def take_in(request, access):
+    """Add an item to the stock: a purchase or a donation with its condition check."""
+    hubs = _desk_hubs(access)
+    form = forms.TakeInForm(request.POST or None, hubs=hubs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.take_in_item(
+                access=access, hub=data["hub"], item_type=data["item_type"], asset_tag=data["asset_tag"],
+                condition=data["condition"], donated=data["donated"], intake_notes=data["intake_notes"],
+                expires_on=data["expires_on"], last_safety_check_on=data["last_safety_check_on"],
+            )
+        except errors.DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Item %(tag)s added to the stock.") % {"tag": item.asset_tag})
+            return redirect(item)
+    return render(request, "lending/take_in.html", {"form": form})
+
+
+# --- holds ----------------------------------------------------------------------------------------------
+@desk_required
+def holds(request, access):
+    """The waiting lists of the caller's hubs, per type, in queue order with positions."""
+    queue = (
+        selectors.holds_visible_to(access).filter(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED])
+        .order_by("hub__name", "item_type__name", "-status", "priority", "queued_at", "id")
+    )
+    rows = list(queue[:500])
+    positions: dict = {}
+    groups: dict = {}
+    for hold in rows:
+        key = (hold.hub_id, hold.item_type_id)
+        if hold.status == HoldStatus.WAITING:
+            positions[key] = positions.get(key, 0) + 1
+            hold.position = positions[key]
+        else:
+            hold.position = None
+        groups.setdefault(key, {"hub": hold.hub, "item_type": hold.item_type, "holds": []})["holds"].append(hold)
+    return render(request, "lending/holds.html", {"groups": list(groups.values()),
+                                                  "reorder_form": forms.ReorderForm()})
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def hold_new(request, access):
+    """Put a person on the waiting list for a type of item."""
+    search_form = forms.PersonSearchForm(request.GET or None)
+    person_id = request.POST.get("person") or request.GET.get("person")
+    person = None
+    if person_id:
+        try:
+            person = core_selectors.person_for(access, int(person_id))
+        except (ValueError, errors.DomainError):
+            person = None
+    people = None
+    if person is None and search_form.is_valid() and search_form.cleaned_data["q"]:
+        people = core_selectors.search_people(access, query=search_form.cleaned_data["q"])[:20]
+    form = None
+    if person is not None:
+        initial = {"person": person.pk, "item_type": request.GET.get("type"), "hub": person.home_hub_id}
+        form = forms.HoldForm(request.POST if request.method == "POST" else None, initial=initial,
+                              hubs=_desk_hubs(access))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                hold = services.place_hold(access=access, hub=data["hub"], item_type=data["item_type"],
+                                           person_id=person.pk, priority=data["priority"],
+                                           need_category=data["need_category"], notes=data["notes"])
+            except errors.DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                if hold.status == HoldStatus.OFFERED:
+                    messages.success(request, _("An item is ready now and is reserved for this person."))
+                else:
+                    messages.success(request, _("Added to the waiting list."))
+                return redirect("lending:holds")
+    register_url = reverse("person-register") + "?next=" + reverse("lending:hold-new")
+    return render(request, "lending/hold_form.html", {
+        "search_form": search_form, "people": people, "person": person, "form": form, "register_url": register_url,
+    })
+
+
+@desk_required
+@require_POST
+def hold_action(request, access, pk, action):
+    if action == "cancel":
+        _run(request, lambda: services.cancel_hold(access=access, hold_id=pk), _("Hold cancelled."))
+    elif action == "not-collected":
+        _run(request, lambda: services.expire_offer(access=access, hold_id=pk),
+             _("Marked as not collected: the item goes to the next person."))
+    elif action == "reorder":
+        form = forms.ReorderForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the new place and a reason for the change."))
+        else:
+            _run(request, lambda: services.reorder_hold(access=access, hold_id=pk,
+                                                        to_position=form.cleaned_data["to_position"],
+                                                        reason=form.cleaned_data["reason"]),
+                 _("Queue order changed."))
+    else:
+        raise Http404
+    return redirect("lending:holds")
+
+
+# --- transfers ------------------------------------------------------------------------------------------
+@desk_required
+@require_http_methods(["GET", "POST"])
+def transfers(request, access):
+    form = forms.TransferRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.create_transfer(access=access, item_tag=data["tag"], to_hub=data["to_hub"],
+                                     notes=data["notes"])
+        except errors.DomainError as exc:
+            add_domain_error(form, exc if exc.field != "item" else errors.DomainError(exc.message, field="tag"))
+        else:
+            messages.success(request, _("Transfer recorded."))
+            return redirect("lending:transfers")
+    rows = selectors.open_transfers(selectors.transfers_visible_to(access)).order_by("requested_at")[:200]
+    hub_ids = permissions.lending_hub_ids(access)
+    return render(request, "lending/transfers.html", {"form": form, "transfers": rows, "hub_ids": hub_ids})
+
+
+@desk_required
+@require_POST
+def transfer_action(request, access, pk, action):
+    service = {"send": services.send_transfer, "receive": services.receive_transfer,
+               "cancel": services.cancel_transfer}.get(action)
+    if service is None:
+        raise Http404
+    labels = {"send": _("Transfer sent."), "receive": _("Item received."), "cancel": _("Transfer cancelled.")}
+    _run(request, lambda: service(access=access, transfer_id=pk), labels[action])
+    return redirect("lending:transfers")
+
