@@ -156,6 +156,33 @@ def agenda(access: Access, *, date_from: date, date_to: date, hub_id: int | None
     return appointments.order_by("starts_at", "id")
 
 
+def acts_as_staff_for(access: Access, appointment: Appointment) -> bool:
+    """The advisor, or staff of the appointment's hub or of the person's home hub (not the person)."""
+    return (
+        permissions.is_appointment_advisor(access, appointment)
+        or permissions.can_act_for_people_at(access, appointment.hub_id)
+        or permissions.can_act_for_people_at(access, appointment.person.home_hub_id)
+    )
+
+
+def cancel_deadline(access: Access, appointment: Appointment) -> datetime:
+    """Until when the caller may cancel: the start for staff and the advisor; for the person, the start minus
+    the service's minimum notice (0 hours by default: until it starts)."""
+    if acts_as_staff_for(access, appointment):
+        return appointment.starts_at
+    return appointment.starts_at - timedelta(hours=appointment.service.cancel_notice_hours)
+
+
+def can_cancel_now(access: Access, appointment: Appointment, *, now: datetime | None = None) -> bool:
+    """Whether a cancel button makes sense for the caller now (the service re-checks under a lock)."""
+    now = now or timezone.now()
+    return (
+        appointment.status == Appointment.Status.BOOKED
+        and permissions.can_cancel_appointment(access, appointment)
+        and now < cancel_deadline(access, appointment)
+    )
+
+
 def case_note_for(access: Access, appointment: Appointment) -> CaseNote | None:
     """The appointment's case note, for its advisor only; None for everyone else (admins included)."""
     if not permissions.can_see_case_notes(access, appointment):

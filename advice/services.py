@@ -175,11 +175,7 @@ def cancel_appointment(*, access: Access, appointment_id: int) -> Appointment:
         raise errors.AppointmentNotChangeable(
             _("This appointment has already started and can no longer be cancelled."), code="appointment_started"
         )
-    staff = permissions.is_appointment_advisor(access, appointment) or permissions.can_act_for_people_at(
-        access, appointment.hub_id
-    ) or permissions.can_act_for_people_at(access, appointment.person.home_hub_id)
-    notice = timedelta(hours=appointment.service.cancel_notice_hours)
-    if not staff and now > appointment.starts_at - notice:
+    if now >= selectors.cancel_deadline(access, appointment):
         raise errors.Conflict(
             _("This appointment can be cancelled online until %(hours)d hours before it starts. "
               "Please call the hub.") % {"hours": appointment.service.cancel_notice_hours},

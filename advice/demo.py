@@ -1,0 +1,101 @@
+"""Demo advice for `manage.py load_demo`: services at every hub, advisors' weekly hours filling the coming
+weeks, a few appointments (one of them the `carer`'s) and one past appointment with a case note.
+
+The first hub (where `advisor` works, as at hubs[2]) offers legal and employment advice; every other hub offers
+at least one service, given by a demo advisor who covers two or three hubs on different days. Rows are saved one
+by one (history is written); appointments are placed on free slots computed by the same code as the pages.
+"""
+
+from datetime import time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from carehub.models import Role, StaffRole
+
+from . import selectors
+from .models import AdviceService, Appointment, Availability, CaseNote, ServiceKind
+
+LEGAL = ("Assessorament jurídic", "Dret de família, herències, dependència, contractes de cura.")
+EMPLOYMENT = ("Assessorament laboral", "Contractes de treballadores de la llar i de cura, drets, atur.")
+
+
+def _service(hub, kind, minutes=45, buffer=15, **fields):
+    name, description = LEGAL if kind == ServiceKind.LEGAL else EMPLOYMENT
+    service = AdviceService(hub=hub, kind=kind, name=name, description=description, appointment_minutes=minutes,
+                            buffer_minutes=buffer, in_person=True, by_phone=True, **fields)
+    service.save()
+    return service
+
+
+def _window(advisor, service, weekday, start, end, valid_from):
+    Availability(advisor=advisor, service=service, weekday=weekday, start_time=time.fromisoformat(start),
+                 end_time=time.fromisoformat(end), valid_from=valid_from).save()
+
+
+def _book(service, slot, person, *, by, reason="", status=Appointment.Status.BOOKED):
+    appointment = Appointment(service=service, advisor_id=slot.advisor_id, hub=service.hub, person=person,
+                              starts_at=slot.starts_at, ends_at=slot.ends_at, blocked_until=slot.blocked_until,
+                              mode="in_person", reason=reason, status=status, booked_by=by)
+    appointment.save()
+    return appointment
+
+
+def load(ctx) -> None:
+    today = timezone.localdate()
+    start = today - timedelta(days=21)  # windows already valid three weeks ago, for a past appointment
+    first, third = ctx.first_hub, ctx.hubs[2]
+    advisor = ctx.users["advisor"]
+
+    legal = _service(first, ServiceKind.LEGAL, minutes=45, buffer=15, cancel_notice_hours=0)
+    employment = _service(first, ServiceKind.EMPLOYMENT, minutes=30, buffer=0, by_video=True)
+    for weekday, begin, end in ((0, "10:00", "13:00"), (1, "10:00", "13:00"), (1, "16:00", "19:00"),
+                                (3, "10:00", "13:00")):
+        _window(advisor, legal, weekday, begin, end, start)
+    for weekday, begin, end in ((2, "09:30", "13:30"), (3, "16:00", "19:00"), (4, "10:00", "13:00")):
+        _window(advisor, employment, weekday, begin, end, start)
+    third_legal = _service(third, ServiceKind.LEGAL)
+    _window(advisor, third_legal, 0, "16:00", "19:00", start)
+    _window(advisor, third_legal, 4, "16:00", "18:00", start)
+
+    # Every other hub: one service, alternating legal and employment, given by a demo advisor per three hubs.
+    User = get_user_model()
+    others = [hub for hub in ctx.hubs if hub.pk not in (first.pk, third.pk)]
+    for index, hub in enumerate(others):
+        if index % 3 == 0:
+            colleague = User(username=f"advisor{index // 3 + 2}", first_name=ctx.rng.choice(
+                ["Núria", "Jordi", "Carme", "Pau", "Rosa", "Albert"]), last_name=ctx.rng.choice(
+                ["Serra", "Mas", "Font", "Riera", "Bosch"]), email=f"advisor{index // 3 + 2}@vilaveina.example.org")
+            colleague.set_unusable_password()  # demo colleagues: data only, no login
+            colleague.save()
+        StaffRole.objects.create(user=colleague, role=Role.ADVISOR, hub=hub)
+        kind = ServiceKind.LEGAL if index % 2 == 0 else ServiceKind.EMPLOYMENT
+        service = _service(hub, kind, minutes=45 if kind == ServiceKind.LEGAL else 30, buffer=0)
+        weekday = index % 3 + 1  # Tuesday, Wednesday or Thursday: one day per hub of this advisor
+        _window(colleague, service, weekday, "10:00", "13:00", start)
+
+    # A few appointments at the first hub, one for the demo caregiver, and a past one with a case note.
+    people = ctx.people[first.slug]
+    carer = people[0]
+    desk = ctx.users["desk"]
+    slots = selectors.free_slots(service=legal, date_from=today + timedelta(days=2), date_to=today + timedelta(days=20))
+    used = set()
+    if slots:
+        _book(legal, slots[0], carer, by=ctx.users["carer"], reason="Reconeixement de la dependència de la meva mare")
+        used.add(slots[0])
+    for person in people[1:6]:
+        candidates = [s for s in slots if s not in used and not any(
+            s.starts_at < u.blocked_until and u.starts_at < s.blocked_until for u in used)]
+        if not candidates:
+            break
+        slot = ctx.rng.choice(candidates)
+        used.add(slot)
+        _book(legal, slot, person, by=desk, reason=ctx.rng.choice(
+            ["Herència i habitatge", "Contracte de la cuidadora", "Incapacitació i tutela", ""]))
+    past = selectors.free_slots(service=employment, date_from=today - timedelta(days=14),
+                                date_to=today - timedelta(days=8), now=timezone.now() - timedelta(days=30))
+    if past:
+        attended = _book(employment, past[0], people[6], by=desk, reason="Acomiadament",
+                         status=Appointment.Status.ATTENDED)
+        CaseNote(appointment=attended, advisor=advisor,
+                 text="Demo: treballava 30 h/setmana sense contracte; revisar cotitzacions.").save()

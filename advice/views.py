@@ -1,0 +1,398 @@
+"""Advice pages. Thin: plain forms, POST then redirect, the same services and selectors as the API. Everything
+works without JavaScript on a 360 px phone.
+
+Case notes are shown only on the appointment page, only to its advisor (`selectors.case_note_for`).
+"""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carehub import errors, permissions
+from carehub import selectors as core_selectors
+from carehub.forms import add_domain_error
+from carehub.models import Role, StaffRole
+from carehub.permissions import access_for
+
+from . import selectors, services
+from . import slots as slot_math
+from .forms import (
+    AvailabilityForm,
+    BookForm,
+    ChooseServiceForm,
+    ExceptionForm,
+    NotesForm,
+    OutcomeForm,
+    PersonSearchForm,
+    ReasonForm,
+    ServiceForm,
+)
+from .models import AdviceService, Appointment
+
+WEEK = timedelta(days=7)
+
+
+def _forbidden(request):
+    return render(request, "carehub/forbidden.html", status=403)
+
+
+def _login_redirect(request):
+    return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _parse_day(value, default):
+    day = parse_date(value) if value else None
+    return day or default
+
+
+# --- choose a service, see free slots, book -------------------------------------------------------------
+def service_list(request):
+    """Choose a hub, then one of its services. Open to everyone (the slots are public)."""
+    form = ChooseServiceForm(request.GET or None)
+    hub = form.cleaned_data["hub"] if form.is_bound and form.is_valid() else None
+    offered = selectors.services_offered(hub=hub) if hub else selectors.services_offered().none()
+    access = access_for(request.user)
+    return render(request, "advice/service_list.html", {
+        "form": form, "hub": hub, "services": offered, "access": access, "person_id": _person_param(request),
+    })
+
+
+def _person_param(request) -> str:
+    """The desk's `?person=<id>` carried from page to page (checked against its scope when booking)."""
+    value = request.GET.get("person", "")
+    return value if value.isdigit() and len(value) < 10 else ""
+
+
+def service_slots(request, pk):
+    """Free slots of one service over the coming weeks, grouped by day; each slot links to its booking page."""
+    try:
+        service = selectors.service_by_id(pk)
+    except errors.NotFound:
+        raise Http404
+    access = access_for(request.user)
+    today = timezone.localdate()
+    date_from = max(_parse_day(request.GET.get("from"), today), today)
+    date_from = min(date_from, today + timedelta(days=slot_math.MAX_RANGE_DAYS - 14))
+    date_from, date_to = selectors.bounded_range(date_from, date_from + timedelta(days=13))
+    staff = permissions.can_act_for_people_at(access, service.hub_id)
+    found = selectors.free_slots(service=service, date_from=date_from, date_to=date_to,
+                                 min_notice=timedelta(0) if staff else selectors.MIN_BOOKING_NOTICE)
+    next_from = date_to + timedelta(days=1)
+    return render(request, "advice/service_slots.html", {
+        "service": service, "days": selectors.slots_by_day(found), "date_from": date_from, "date_to": date_to,
+        "next_from": next_from if next_from <= today + timedelta(days=slot_math.MAX_RANGE_DAYS - 14) else None,
+        "prev_from": date_from - timedelta(days=14) if date_from > today else None,
+        "person_id": _person_param(request),
+    })
+
+
+def _slot_from_request(data):
+    try:
+        advisor_id = int(data.get("advisor", ""))
+    except ValueError:
+        return None, None
+    starts_at = parse_datetime(data.get("starts", "") or "")
+    if starts_at is None or not 0 < advisor_id < 2**31:
+        return None, None
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at, slot_math.LOCAL_TZ)
+    return advisor_id, starts_at
+
+
+@require_http_methods(["GET", "POST"])
+def book(request, pk):
+    """Confirm one slot: reason, mode and, for the desk, the person. POST books and shows the appointment."""
+    try:
+        service = selectors.service_by_id(pk)
+    except errors.NotFound:
+        raise Http404
+    if not request.user.is_authenticated:
+        return _login_redirect(request)
+    access = access_for(request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    advisor_id, starts_at = _slot_from_request(data)
+    if advisor_id is None:
+        messages.error(request, _("Choose one of the free slots."))
+        return redirect("advice:slots", pk=service.pk)
+    staff = permissions.can_list_people(access)
+    person = None
+    person_id = data.get("person") or ""
+    if person_id:
+        try:
+            person = core_selectors.person_for(access, int(person_id))
+        except (ValueError, errors.DomainError):
+            raise Http404
+    elif not staff and access.person is None:
+        messages.error(request, _("Your account is not linked to a person of a hub. Ask the hub's desk."))
+        return redirect("advice:slots", pk=service.pk)
+    search = PersonSearchForm(request.GET if staff and person is None else None)
+    people = []
+    if staff and person is None and search.is_bound and search.is_valid() and search.cleaned_data["q"]:
+        people = core_selectors.search_people(access, query=search.cleaned_data["q"])[:20]
+    form = BookForm(request.POST or None, service=service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.book_appointment(
+                access=access, service=service, advisor_id=advisor_id, starts_at=starts_at,
+                person_id=person.pk if person else None, reason=form.cleaned_data["reason"],
+                mode=form.cleaned_data["mode"],
+            )
+        except errors.DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your appointment is booked. We have sent you a confirmation.")
+                             if person is None else _("The appointment is booked."))
+            return redirect("advice:appointment", pk=appointment.pk)
+    advisor = get_user_model().objects.filter(pk=advisor_id).only("first_name", "last_name", "username").first()
+    return render(request, "advice/book.html", {
+        "service": service, "form": form, "advisor": advisor, "advisor_id": advisor_id,
+        "starts_at": starts_at, "starts_value": starts_at.isoformat(),
+        "ends_at": starts_at + timedelta(minutes=service.appointment_minutes),
+        "staff": staff, "person": person, "search": search, "people": people,
+    }, status=422 if form.errors else 200)
+
+
+# --- appointments ---------------------------------------------------------------------------------------
+@login_required
+def appointment_detail(request, pk):
+    access = access_for(request.user)
+    try:
+        appointment = selectors.appointment_for(access, pk)
+    except errors.DomainError:
+        raise Http404
+    is_advisor = permissions.can_see_case_notes(access, appointment)
+    note = selectors.case_note_for(access, appointment) if is_advisor else None
+    notes_form = NotesForm(initial={"notes": note.text if note else ""}) if is_advisor else None
+    can_record = (is_advisor or permissions.can_act_for_people_at(access, appointment.hub_id)) and \
+        appointment.status != Appointment.Status.CANCELLED and appointment.starts_at <= timezone.now()
+    can_edit_reason = permissions.can_change_appointment_reason(access, appointment) and \
+        appointment.status == Appointment.Status.BOOKED
+    return render(request, "advice/appointment_detail.html", {
+        "appointment": appointment, "is_advisor": is_advisor, "notes_form": notes_form,
+        "can_cancel": selectors.can_cancel_now(access, appointment),
+        "can_record": can_record, "outcome_form": OutcomeForm(),
+        "reason_form": ReasonForm(initial={"reason": appointment.reason}) if can_edit_reason else None,
+        "is_person": permissions.is_appointment_person(access, appointment),
+    })
+
+
+def _back(request, appointment_id):
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("advice:appointment", pk=appointment_id)
+
+
+@login_required
+@require_POST
+def appointment_cancel(request, pk):
+    access = access_for(request.user)
+    try:
+        services.cancel_appointment(access=access, appointment_id=pk)
+    except errors.NotFound:
+        raise Http404
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The appointment is cancelled. The time is free for someone else."))
+    return _back(request, pk)
+
+
+@login_required
+@require_POST
+def appointment_update(request, pk):
+    """One form per change: the outcome, the notes (advisor), or the reason."""
+    access = access_for(request.user)
+    what = request.POST.get("what")
+    forms_by_what = {"outcome": OutcomeForm, "notes": NotesForm, "reason": ReasonForm}
+    if what not in forms_by_what:
+        raise Http404
+    form = forms_by_what[what](request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some of the information is not valid."))
+        return _back(request, pk)
+    changes = {"status" if what == "outcome" else what: form.cleaned_data["status" if what == "outcome" else what]}
+    try:
+        services.update_appointment(access=access, appointment_id=pk, **changes)
+    except errors.NotFound:
+        raise Http404
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return _back(request, pk)
+
+
+@login_required
+def my_appointments(request):
+    """The caregiver's own appointments: upcoming ones with a cancel button, then past ones."""
+    access = access_for(request.user)
+    now = timezone.now()
+    appointments = list(selectors.my_appointments(access)[:100])
+    upcoming = sorted((a for a in appointments if a.ends_at >= now), key=lambda a: a.starts_at)
+    for appointment in upcoming:
+        appointment.can_cancel = selectors.can_cancel_now(access, appointment, now=now)
+    return render(request, "advice/my_appointments.html", {
+        "upcoming": upcoming, "past": [a for a in appointments if a.ends_at < now],
+        "has_person": access.person is not None,
+    })
+
+
+# --- the advisor's agenda, and the desk's --------------------------------------------------------------
+@login_required
+def agenda(request):
+    """A week of appointments by day: the advisor's own across hubs; the desk's and coordinator's hubs'."""
+    access = access_for(request.user)
+    if not (access.is_admin or access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR)):
+        return _forbidden(request)
+    today = timezone.localdate()
+    date_from = _parse_day(request.GET.get("from"), today)
+    date_to = date_from + timedelta(days=6)
+    appointments = list(selectors.agenda(access, date_from=date_from, date_to=date_to))
+    days: dict = {}
+    for appointment in appointments:
+        appointment.is_mine = appointment.advisor_id == request.user.pk
+        days.setdefault(timezone.localtime(appointment.starts_at, slot_math.LOCAL_TZ).date(), []).append(
+            appointment)
+    return render(request, "advice/agenda.html", {
+        "days": sorted(days.items()), "date_from": date_from, "date_to": date_to,
+        "prev_from": date_from - WEEK, "next_from": date_from + WEEK, "now": timezone.now(),
+        "is_advisor": bool(access.hubs_with(Role.ADVISOR)),
+    })
+
+
+# --- availability: weekly windows and exceptions -------------------------------------------------------
+def _manageable(access):
+    """Services and advisors whose hours the caller may publish: their own at their advisor hubs; every
+    advisor's at the hubs they coordinate."""
+    User = get_user_model()
+    advisor_hubs = access.hubs_with(Role.ADVISOR)
+    coordinated = access.hubs_with(Role.COORDINATOR)
+    if access.is_admin:
+        service_scope = Q()
+        advisor_ids = StaffRole.objects.filter(role=Role.ADVISOR).values("user_id")
+    else:
+        service_scope = Q(hub_id__in=advisor_hubs | coordinated)
+        advisor_ids = StaffRole.objects.filter(role=Role.ADVISOR).filter(
+            Q(hub_id__in=coordinated) | Q(user_id=access.user.pk)).values("user_id")
+    offered = AdviceService.objects.filter(service_scope, is_active=True).select_related("hub")
+    advisors = User.objects.filter(pk__in=advisor_ids).order_by("first_name", "last_name", "username")
+    return offered, advisors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def availability(request):
+    access = access_for(request.user)
+    if not (access.is_admin or access.hubs_with(Role.ADVISOR, Role.COORDINATOR)):
+        return _forbidden(request)
+    offered, advisors = _manageable(access)
+    what = request.POST.get("what") if request.method == "POST" else None
+    window_form = AvailabilityForm(request.POST if what == "window" else None, services=offered,
+                                   advisors=advisors, prefix="window")
+    exception_form = ExceptionForm(request.POST if what == "exception" else None, services=offered,
+                                   advisors=advisors, prefix="exception")
+    try:
+        if what == "window" and window_form.is_valid():
+            data = window_form.cleaned_data
+            services.add_availability(
+                access=access, service=data["service"], advisor_id=data["advisor"].pk, weekday=data["weekday"],
+                start_time=data["start_time"], end_time=data["end_time"], valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+            )
+            messages.success(request, _("The hours are published."))
+            return redirect("advice:availability")
+        if what == "exception" and exception_form.is_valid():
+            data = exception_form.cleaned_data
+            services.add_exception(
+                access=access, advisor_id=data["advisor"].pk, day=data["date"], kind=data["kind"],
+                service=data["service"], start_time=data["start_time"], end_time=data["end_time"],
+                note=data["note"],
+            )
+            messages.success(request, _("The exception is saved."))
+            return redirect("advice:availability")
+        if what == "remove-window":
+            services.remove_availability(access=access, availability_id=int(request.POST.get("id", "0")))
+            messages.success(request, _("The hours are no longer published. Booked appointments stay."))
+            return redirect("advice:availability")
+        if what == "remove-exception":
+            services.remove_exception(access=access, exception_id=int(request.POST.get("id", "0")))
+            messages.success(request, _("The exception is removed."))
+            return redirect("advice:availability")
+    except ValueError:
+        raise Http404
+    except errors.DomainError as exc:
+        add_domain_error(window_form if what == "window" else exception_form, exc) if what in (
+            "window", "exception") else messages.error(request, exc.message)
+    today = timezone.localdate()
+    windows = selectors.availability_visible_to(access).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)).order_by("advisor_id", "weekday", "start_time")
+    exceptions = selectors.exceptions_visible_to(access).filter(date__gte=today).order_by("date", "start_time")[:100]
+    status = 422 if (window_form.errors or exception_form.errors) else 200
+    return render(request, "advice/availability.html", {
+        "window_form": window_form, "exception_form": exception_form, "windows": windows,
+        "exceptions": exceptions,
+    }, status=status)
+
+
+# --- services (coordinators) ----------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_services(request):
+    access = access_for(request.user)
+    hubs = access.hubs_with(Role.COORDINATOR)
+    if not (access.is_admin or hubs):
+        return _forbidden(request)
+    from carehub.models import Hub
+
+    hub_choices = Hub.objects.filter(is_active=True) if access.is_admin else Hub.objects.filter(pk__in=hubs)
+    form = ServiceForm(request.POST or None)
+    hub = hub_choices.filter(slug=request.POST.get("hub", "")).first() if request.method == "POST" else None
+    if request.method == "POST" and form.is_valid():
+        if hub is None:
+            form.add_error(None, _("Choose a hub."))
+        else:
+            try:
+                services.create_service(access=access, hub=hub, **form.cleaned_data)
+            except errors.DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("The service is created. Advisors can now publish hours for it."))
+                return redirect("advice:manage-services")
+    return render(request, "advice/manage_services.html", {
+        "form": form, "hubs": hub_choices, "services": selectors.services_manageable_by(access),
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_service(request, pk):
+    access = access_for(request.user)
+    service = selectors.services_manageable_by(access).filter(pk=pk).first()
+    if service is None:
+        raise Http404
+    initial = {field: getattr(service, field) for field in services.SERVICE_FIELDS}
+    form = ServiceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_service(access=access, service_id=service.pk, **form.cleaned_data)
+        except errors.DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The service is saved."))
+            return redirect("advice:manage-services")
+    return render(request, "advice/edit_service.html", {"form": form, "service": service},
+                  status=422 if form.errors else 200)
+
+
