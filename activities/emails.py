@@ -41,7 +41,7 @@ def booking_promoted(booking_id: int) -> int:
         body = _(
             "Hello %(name)s,\n\nA place has become free and your booking is now confirmed:\n\n"
             "%(title)s\n%(when)s\n%(where)s\n\nIf you cannot come, please cancel so that someone else can go:\n"
-            "%(link)s\n\nVila Veïna %(hub)s"
+            "%(link)s\n\n%(hub)s"
         ) % {
             "name": booking.person.first_name, "title": session.activity.title, "when": _when(session),
             "where": session.activity.where, "link": _link(session), "hub": session.activity.hub.name,
@@ -65,14 +65,14 @@ def session_changed(session_id: int, person_ids: list[int], *, cancelled: bool) 
                 subject = _("Cancelled: %(title)s") % values
                 body = _(
                     "Hello %(name)s,\n\nWe are sorry: this session has been cancelled.\n\n%(title)s\n%(when)s\n"
-                    "%(where)s\n\nSee what else is on: %(link)s\n\nVila Veïna %(hub)s"
+                    "%(where)s\n\nSee what else is on: %(link)s\n\n%(hub)s"
                 ) % values
             else:
                 subject = _("New date or time: %(title)s") % values
                 body = _(
                     "Hello %(name)s,\n\nThis session has changed. It is now:\n\n%(title)s\n%(when)s\n%(where)s\n\n"
                     "Your place is kept. If you cannot come at the new time, please cancel:\n%(link)s\n\n"
-                    "Vila Veïna %(hub)s"
+                    "%(hub)s"
                 ) % values
         sent += _send(person, subject, body)
     return sent
@@ -85,7 +85,7 @@ def session_reminder(booking: Booking) -> int:
         body = _(
             "Hello %(name)s,\n\nA reminder of your place tomorrow:\n\n%(title)s\n%(when)s\n%(where)s\n\n"
             "If you cannot come, please cancel so that someone on the waitlist can go:\n%(link)s\n\n"
-            "Vila Veïna %(hub)s"
+            "%(hub)s"
         ) % {
             "name": booking.person.first_name, "title": session.activity.title, "when": _when(session),
             "where": session.activity.where, "link": _link(session), "hub": session.activity.hub.name,

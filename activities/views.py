@@ -497,6 +497,8 @@ def group_attendance(request, pk):
             messages.success(request, _("Attendance saved."))
             return redirect("activities:group", pk=session.activity_id)
     recorded = selectors.group_attendance(access, session)
+    for membership in members:
+        membership.came = recorded.get(membership.person_id, False)
     return render(request, "activities/group_attendance.html", {
         "session": session, "members": members, "recorded": recorded,
     })
