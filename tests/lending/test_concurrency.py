@@ -1,0 +1,106 @@
+"""The last wheelchair goes to exactly one person (PostgreSQL: real threads, real row locks)."""
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from carehub.permissions import access_for
+from lending import services
+from lending.models import Item, ItemStatus, Loan
+from tests.conftest import bearer, make_person
+
+from .conftest import make_item
+
+THREADS = 16
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_desks_lending_the_last_item_at_once_give_one_loan_and_fifteen_409(hub, desk, item_type):
+    item = make_item(hub, item_type, asset_tag="LAST-WC")
+    people = [make_person(hub) for _ in range(THREADS)]
+    headers = bearer(desk)
+    barrier = threading.Barrier(THREADS)
+    results = []
+    lock = threading.Lock()
+
+    def attempt(person):
+        try:
+            client = Client()
+            barrier.wait(timeout=30)
+            response = client.post("/api/v1/lending/loans", data=json.dumps({"item": item.asset_tag,
+                                                                             "borrower": person.pk}),
+                                   content_type="application/json", **headers)
+            with lock:
+                results.append((response.status_code, response.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * (THREADS - 1), results
+    assert {body["code"] for status, body in results if status == 409} == {"item_unavailable"}
+    assert Loan.objects.filter(item=item, returned_at__isnull=True).count() == 1
+    assert Item.objects.get(pk=item.pk).status == ItemStatus.ON_LOAN
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_threads_through_the_service_give_one_loan(hub, desk, item_type):
+    item = make_item(hub, item_type, asset_tag="LAST-WF")
+    people = [make_person(hub) for _ in range(THREADS)]
+    barrier = threading.Barrier(THREADS)
+    outcomes = []
+    lock = threading.Lock()
+
+    def attempt(person):
+        try:
+            barrier.wait(timeout=30)
+            try:
+                services.lend_item(access=access_for(desk), item_tag=item.asset_tag, borrower_id=person.pk)
+                outcome = "ok"
+            except Exception as exc:  # noqa: BLE001 - the test records what each thread got
+                outcome = type(exc).__name__
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == sorted(["ok"] + ["ItemUnavailable"] * (THREADS - 1))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_lending_locks_the_item_row_with_for_update(hub, desk, item_type):
+    item = make_item(hub, item_type)
+    person = make_person(hub)
+    with CaptureQueriesContext(connection) as queries:
+        services.lend_item(access=access_for(desk), item_tag=item.asset_tag, borrower_id=person.pk)
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locking and '"lending_item"' in locking[0]
+    assert len(queries.captured_queries) <= 15
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_returning_locks_item_then_loan(hub, desk, item_type):
+    item = make_item(hub, item_type)
+    loan = services.lend_item(access=access_for(desk), item_tag=item.asset_tag, borrower_id=make_person(hub).pk)
+    with CaptureQueriesContext(connection) as queries:
+        services.return_loan(access=access_for(desk), loan_id=loan.pk, condition="good")
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert '"lending_item"' in locking[0] and '"lending_loan"' in locking[1]
