@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from axes.exceptions import AxesBackendPermissionDenied
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Router, Schema
@@ -74,6 +75,23 @@ def on_http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, str(exc), code)
 
 
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    """A number too large for the database (an id or an offset of 2**63) is the caller's mistake, not a 500.
+    Found by the API fuzz (tests/hardening/test_api_fuzz.py)."""
+    return error_response(request, 422, _("A number in the request is out of range."), "out_of_range")
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request, exc):
+    """SQLite reports a number too large for a column (e.g. `?offset=9223372036854775808`) as an integrity
+    error, "datatype mismatch"; PostgreSQL raises DataError (above). Any other integrity error is a real bug."""
+    if "datatype mismatch" in str(exc):
+        return on_out_of_range(request, exc)
+    raise exc
+
+
 # --- auth -----------------------------------------------------------------------------------------------
 class Credentials(Schema):
     username: str = Field(..., max_length=150)
@@ -93,6 +111,8 @@ def issue_token(request, credentials: Credentials):
         raise errors.TooManyAttempts()
     if user is None:
         raise errors.NotAuthenticated(_("Wrong user name or password."), code="invalid_credentials")
+    # A successful login through the API counts as one: axes resets the failures, last_login is kept.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     return {"token": ApiToken.issue(user)}
 
 
@@ -272,3 +292,4 @@ api.add_router("/people", people_router)
 api.add_router("/lending", "lending.api.router")
 api.add_router("/activities", "activities.api.router")
 api.add_router("/advice", "advice.api.router")
+api.add_router("/insights", "carehub.insights.api.router")

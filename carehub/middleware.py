@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class PersonLanguageMiddleware:
@@ -35,4 +36,38 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/api/v1/docs"):
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+class ApiErrorShapeMiddleware:
+    """Every API error answers `{"detail", "code"}`, also those produced before an API handler runs: an unknown
+    path (Django's 404 page), a method the path does not take (405), a body Django refuses to parse (400), a
+    CSRF failure. Clients — and the fuzz test in tests/hardening — then parse one shape."""
+
+    CODES = {
+        400: ("bad_request", _("The request could not be understood.")),
+        403: ("permission_denied", _("You do not have permission to do this.")),
+        404: ("not_found", _("Not found.")),
+        405: ("method_not_allowed", _("This method is not allowed here.")),
+        413: ("too_large", _("The request is too large.")),
+        415: ("unsupported_media_type", _("Send the request body as JSON.")),
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and 400 <= response.status_code < 500
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from django.http import JsonResponse
+
+            code, detail = self.CODES.get(response.status_code, ("error", response.reason_phrase))
+            shaped = JsonResponse({"detail": str(detail), "code": code}, status=response.status_code)
+            if response.has_header("Allow"):
+                shaped["Allow"] = response["Allow"]
+            return shaped
         return response

@@ -89,3 +89,7 @@ def rich_person(hub, carer, advisor):
 @pytest.fixture
 def other_coordinator(other_hub):
     return make_user("coordinator2", roles=[(Role.COORDINATOR, other_hub)])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: long-running (the API fuzz); deselect with -m 'not slow'")
