@@ -19,3 +19,6 @@ def navigation(request):
 
 # (url name, label, who sees it). Each app appends its own entries in its AppConfig.ready().
 NAV_ENTRIES: list = []
+
+# Insights for planners and coordinators (aggregates only).
+NAV_ENTRIES.append(("insights:dashboard", _("Insights"), permissions.can_see_insights))

@@ -266,3 +266,13 @@ def can_export_person(access: Access, person) -> bool:
 
 def can_erase_person(access: Access, person) -> bool:
     return access.is_admin or (Role.COORDINATOR, person.home_hub_id) in access.roles
+
+
+# --- insights (aggregates for planners) -----------------------------------------------------------------
+# Planners and administrators see the figures of every hub; a coordinator those of their own hub(s); nobody
+# else any. Figures are aggregates with small cells suppressed (carehub.insights.suppression): no person, ever.
+def insights_hub_ids(access: Access) -> frozenset | None:
+    """Hubs whose figures the caller may see; None means every hub."""
+    if access.is_admin or access.is_planner:
+        return None
+    return access.hubs_with(Role.COORDINATOR)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("lending/", include("lending.urls")),
     path("activities/", include("activities.urls")),
     path("advice/", include("advice.urls")),
+    path("insights/", include("carehub.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

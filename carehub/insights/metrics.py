@@ -1,0 +1,366 @@
+"""The planners' figures: what each one means, and the aggregate queries that compute them.
+
+Every figure is computed per (hub, bucket) by a handful of GROUP BY queries, never by looping over rows in
+Python and never from history tables. A *bucket* is a time window: the whole period for the dashboard, or one
+calendar month for the monthly trend. The buckets are joined in as a small VALUES list, so the very same SQL
+answers both questions, and the number of queries is fixed (one per figure family) whatever the data size.
+
+The SQL is plain and portable (SQLite for the demo and tests, PostgreSQL in production); the few differences
+(date arithmetic, GREATEST/LEAST, casts) are in `_Dialect`.
+
+Definitions (docs/insights.md explains them for planners):
+
+- people reached: distinct people with, at the hub, a loan lent in the bucket, a confirmed booking for a
+  session starting in the bucket, or an advice appointment (not cancelled) starting in the bucket;
+- new people: people whose home hub is the hub and who were registered in the bucket;
+- loans: loans lent from the hub in the bucket;
+- item utilisation: item-days on loan / item-days in stock, both clipped to the bucket (items counted from
+  their intake; retired items are kept in the denominator because the retirement date is not recorded);
+- median wait from hold to loan: over holds fulfilled in the bucket, days from the hold to its fulfilment;
+- overdue rate: over loans due in the bucket (and before today), the share returned after the due date or
+  still out;
+- sessions held: sessions (not cancelled) that started in the bucket, before now;
+- fill rate: confirmed places / places offered, over the sessions held;
+- attendance and no-show rates: over confirmed bookings of sessions held whose attendance was recorded;
+- waitlist: bookings still on the waitlist of sessions starting in the bucket;
+- advice appointments: appointments (not cancelled) starting in the bucket;
+- median days to the advice slot: a documented proxy for "days to the first free slot": days from booking an
+  appointment to the appointment, over the appointments starting in the bucket;
+- advice no-show rate: no-shows / (attended + no-shows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, Booking, Session
+from advice.models import Appointment
+from carehub.models import Hub, Person
+from lending.models import Hold, Item, Loan
+
+# --- the figures ----------------------------------------------------------------------------------------
+COUNT, RATE, PER_1000, DAYS = "count", "rate", "per_1000", "days"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: object
+    kind: str  # COUNT, RATE (a share 0..1), PER_1000 or DAYS
+    base: str | None = None  # the raw count the figure is computed from (its suppression base)
+    help: object = ""
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("people_reached", _("People reached"), COUNT,
+           help=_("Different people with a loan, a booking or an advice appointment at the hub.")),
+    Figure("people_reached_per_1000", _("People reached per 1,000 inhabitants"), PER_1000, base="people_reached"),
+    Figure("new_people", _("New people"), COUNT, help=_("People registered at the hub in the period.")),
+    Figure("loans", _("Loans"), COUNT),
+    Figure("loans_per_1000", _("Loans per 1,000 inhabitants"), PER_1000, base="loans"),
+    Figure("item_utilisation", _("Item utilisation"), RATE, base="_loans_overlapping",
+           help=_("Share of item-days on loan.")),
+    Figure("median_hold_wait_days", _("Median wait from hold to loan (days)"), DAYS, base="_holds_fulfilled"),
+    Figure("overdue_rate", _("Overdue rate"), RATE, base="_loans_due",
+           help=_("Share of loans due in the period returned late or still out.")),
+    Figure("sessions_held", _("Sessions held"), COUNT),
+    Figure("fill_rate", _("Fill rate"), RATE, base="_places_confirmed",
+           help=_("Confirmed places out of places offered.")),
+    Figure("attendance_rate", _("Attendance rate"), RATE, base="_attendance_recorded"),
+    Figure("no_show_rate", _("No-show rate"), RATE, base="_attendance_recorded"),
+    Figure("waitlist_size", _("Waitlist size"), COUNT, help=_("Bookings left on a waitlist.")),
+    Figure("advice_appointments", _("Advice appointments"), COUNT),
+    Figure("median_days_to_advice", _("Median days to the advice appointment"), DAYS, base="_appointments_timed",
+           help=_("Days from asking for an appointment to the appointment.")),
+    Figure("advice_no_show_rate", _("Advice no-show rate"), RATE, base="_advice_recorded"),
+)
+FIGURES_BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+# --- periods and buckets --------------------------------------------------------------------------------
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+@dataclass(frozen=True)
+class Bucket:
+    index: int
+    first_day: date
+    last_day: date  # inclusive
+
+    @property
+    def starts_at(self) -> datetime:
+        return local_midnight(self.first_day)
+
+    @property
+    def ends_at(self) -> datetime:
+        return local_midnight(self.last_day + timedelta(days=1))
+
+
+def period_bucket(date_from: date, date_to: date) -> list[Bucket]:
+    return [Bucket(0, date_from, date_to)]
+
+
+def month_buckets(date_from: date, date_to: date) -> list[Bucket]:
+    """One bucket per calendar month touched by the period, clipped to it."""
+    buckets, first = [], date_from
+    while first <= date_to:
+        next_month = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+        last = min(next_month - timedelta(days=1), date_to)
+        buckets.append(Bucket(len(buckets), first, last))
+        first = next_month
+    return buckets
+
+
+# --- SQL dialect ----------------------------------------------------------------------------------------
+class _Dialect:
+    def __init__(self):
+        self.pg = connection.vendor == "postgresql"
+
+    def ts(self, value: datetime):
+        """A timestamp parameter as the backend stores it."""
+        return value if self.pg else connection.ops.adapt_datetimefield_value(value)
+
+    @property
+    def ts_param(self) -> str:
+        return "%s::timestamptz" if self.pg else "%s"
+
+    def days(self, start: str, end: str) -> str:
+        if self.pg:
+            return f"(EXTRACT(EPOCH FROM ({end}) - ({start})) / 86400.0)"
+        return f"(julianday({end}) - julianday({start}))"
+
+    def greatest(self, a: str, b: str) -> str:
+        return f"GREATEST({a}, {b})" if self.pg else f"MAX({a}, {b})"
+
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.pg else f"MIN({a}, {b})"
+
+    def day(self, value: date):
+        return value if self.pg else value.isoformat()
+
+    @property
+    def date_param(self) -> str:
+        return "%s::date" if self.pg else "%s"
+
+    def local_date(self, column: str) -> str:
+        if self.pg:
+            return f"(({column}) AT TIME ZONE 'Europe/Madrid')::date"
+        return f"date({column})"  # SQLite (demo and tests): the UTC date, close enough
+
+
+def _buckets_sql(dialect: _Dialect, buckets: list[Bucket], now: datetime):
+    """A VALUES list: column1 = index, column2 = start, column3 = end (clipped to now: what has happened),
+    column4 = first day, column5 = the day after the last day (for date columns such as `Loan.due_on`)."""
+    rows, params = [], []
+    for bucket in buckets:
+        rows.append(f"(%s, {dialect.ts_param}, {dialect.ts_param}, {dialect.date_param}, {dialect.date_param})")
+        params += [bucket.index, dialect.ts(bucket.starts_at),
+                   dialect.ts(min(bucket.ends_at, max(now, bucket.starts_at))),
+                   dialect.day(bucket.first_day), dialect.day(bucket.last_day + timedelta(days=1))]
+    return "(VALUES " + ", ".join(rows) + ")", params
+
+
+def _in(column: str, hub_ids: list[int]):
+    if not hub_ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(hub_ids))})", list(hub_ids)
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# --- the queries ----------------------------------------------------------------------------------------
+def compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None) -> dict:
+    """Raw figures: {(hub_id, bucket_index): {key: number}}, for every hub and bucket (zeros included).
+
+    Keys starting with "_" are the bases the rates were computed from (for suppression), never shown.
+    A fixed number of queries (ten), whatever the size of the data or the number of hubs and buckets.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    d = _Dialect()
+    values, vparams = _buckets_sql(d, buckets, now)
+    result = {(hub_id, b.index): {} for hub_id in hub_ids for b in buckets}
+
+    def put(rows, keys):
+        for hub_id, index, *numbers in rows:
+            cell = result.get((hub_id, int(index)))
+            if cell is not None:
+                for key, number in zip(keys, numbers):
+                    cell[key] = number
+
+    in_bucket = "{col} >= b.column2 AND {col} < b.column3"
+    ts = d.ts_param
+
+    # People reached: distinct people per hub and bucket over loans, confirmed bookings and appointments.
+    loan_hub, lparams = _in("l.hub_id", hub_ids)
+    act_hub, aparams = _in("a.hub_id", hub_ids)
+    ap_hub, apparams = _in("ap.hub_id", hub_ids)
+    sql = f"""
+        SELECT hub_id, k, COUNT(DISTINCT person_id) FROM (
+          SELECT l.hub_id AS hub_id, b.column1 AS k, l.borrower_id AS person_id
+            FROM {_t(Loan)} l JOIN {values} b ON {in_bucket.format(col="l.lent_at")} WHERE {loan_hub}
+          UNION ALL
+          SELECT a.hub_id, b.column1, bk.person_id
+            FROM {_t(Booking)} bk JOIN {_t(Session)} s ON s.id = bk.session_id
+            JOIN {_t(Activity)} a ON a.id = s.activity_id
+            JOIN {values} b ON {in_bucket.format(col="s.starts_at")}
+           WHERE bk.status = 'confirmed' AND {act_hub}
+          UNION ALL
+          SELECT ap.hub_id, b.column1, ap.person_id
+            FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
+           WHERE ap.status <> 'cancelled' AND {ap_hub}
+        ) reached GROUP BY hub_id, k"""
+    put(_fetch(sql, vparams + lparams + vparams + aparams + vparams + apparams), ["people_reached"])
+
+    # New people: registered in the bucket, by home hub.
+    p_hub, pparams = _in("p.home_hub_id", hub_ids)
+    sql = f"""SELECT p.home_hub_id, b.column1, COUNT(*) FROM {_t(Person)} p
+              JOIN {values} b ON {in_bucket.format(col="p.created_at")} WHERE {p_hub} GROUP BY p.home_hub_id, b.column1"""
+    put(_fetch(sql, vparams + pparams), ["new_people"])
+
+    # Loans lent in the bucket; loans due in the bucket (before today) and how many of them were late.
+    late = f"(l.returned_at IS NULL OR {d.local_date('l.returned_at')} > l.due_on)"
+    due = f"(l.due_on >= b.column4 AND l.due_on < b.column5 AND l.due_on < {d.date_param})"
+    sql = f"""
+        SELECT l.hub_id, b.column1,
+               SUM(CASE WHEN {in_bucket.format(col="l.lent_at")} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {due} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {due} AND {late} THEN 1 ELSE 0 END)
+          FROM {_t(Loan)} l JOIN {values} b
+            ON ({in_bucket.format(col="l.lent_at")}) OR (l.due_on >= b.column4 AND l.due_on < b.column5)
+         WHERE {loan_hub}
+         GROUP BY l.hub_id, b.column1"""
+    put(_fetch(sql, [d.day(today), d.day(today)] + vparams + lparams), ["loans", "_loans_due", "_loans_late"])
+
+    # Item utilisation: item-days on loan (clipped to the bucket) over item-days in stock.
+    loan_end = f"COALESCE(l.returned_at, {ts})"
+    sql = f"""
+        SELECT l.hub_id, b.column1, COUNT(*),
+               SUM({d.days(d.greatest('l.lent_at', 'b.column2'), d.least(loan_end, 'b.column3'))})
+          FROM {_t(Loan)} l JOIN {values} b ON l.lent_at < b.column3 AND {loan_end} > b.column2
+         WHERE {loan_hub} GROUP BY l.hub_id, b.column1"""
+    put(_fetch(sql, [d.ts(now)] + vparams + [d.ts(now)] + lparams), ["_loans_overlapping", "_item_days_on_loan"])
+    i_hub, iparams = _in("i.hub_id", hub_ids)
+    sql = f"""
+        SELECT i.hub_id, b.column1, SUM({d.days(d.greatest('i.created_at', 'b.column2'), 'b.column3')})
+          FROM {_t(Item)} i JOIN {values} b ON i.created_at < b.column3
+         WHERE {i_hub} GROUP BY i.hub_id, b.column1"""
+    put(_fetch(sql, vparams + iparams), ["_item_days"])
+
+    # Sessions held in the bucket (before now): places offered and confirmed.
+    sql = f"""
+        SELECT a.hub_id, b.column1, COUNT(*), SUM(s.capacity), SUM(s.confirmed_count)
+          FROM {_t(Session)} s JOIN {_t(Activity)} a ON a.id = s.activity_id
+          JOIN {values} b ON {in_bucket.format(col="s.starts_at")}
+         WHERE s.status = 'scheduled' AND s.starts_at < {ts} AND {act_hub}
+         GROUP BY a.hub_id, b.column1"""
+    put(_fetch(sql, vparams + [d.ts(now)] + aparams),
+        ["sessions_held", "_places_offered", "_places_confirmed"])
+
+    # Bookings: attendance of the sessions held, and the waitlists of every session in the bucket.
+    sql = f"""
+        SELECT a.hub_id, b.column1,
+               SUM(CASE WHEN bk.attendance = 'attended' AND s.starts_at < {ts} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN bk.attendance = 'no_show' AND s.starts_at < {ts} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN bk.status = 'waitlisted' THEN 1 ELSE 0 END)
+          FROM {_t(Booking)} bk JOIN {_t(Session)} s ON s.id = bk.session_id
+          JOIN {_t(Activity)} a ON a.id = s.activity_id
+          JOIN {values} b ON {in_bucket.format(col="s.starts_at")}
+         WHERE s.status = 'scheduled' AND bk.status IN ('confirmed', 'waitlisted') AND {act_hub}
+         GROUP BY a.hub_id, b.column1"""
+    put(_fetch(sql, [d.ts(now), d.ts(now)] + vparams + aparams), ["_attended", "_no_show", "waitlist_size"])
+
+    # Advice appointments.
+    sql = f"""
+        SELECT ap.hub_id, b.column1, COUNT(*),
+               SUM(CASE WHEN ap.status = 'attended' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN ap.status = 'no_show' THEN 1 ELSE 0 END)
+          FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
+         WHERE ap.status <> 'cancelled' AND {ap_hub} GROUP BY ap.hub_id, b.column1"""
+    put(_fetch(sql, vparams + apparams), ["advice_appointments", "_advice_attended", "_advice_no_show"])
+
+    # Medians, portable: number the values per group with window functions and average the middle one(s).
+    h_hub, hparams = _in("h.hub_id", hub_ids)
+    hold_waits = f"""
+        SELECT h.hub_id AS hub_id, b.column1 AS k, {d.days('h.created_at', 'h.closed_at')} AS v
+          FROM {_t(Hold)} h JOIN {values} b ON {in_bucket.format(col="h.closed_at")}
+         WHERE h.status = 'fulfilled' AND {h_hub}"""
+    put(_fetch(_median_sql(hold_waits), vparams + hparams), ["median_hold_wait_days", "_holds_fulfilled"])
+    advice_waits = f"""
+        SELECT ap.hub_id AS hub_id, b.column1 AS k, {d.days('ap.created_at', 'ap.starts_at')} AS v
+          FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
+         WHERE ap.status <> 'cancelled' AND {ap_hub}"""
+    put(_fetch(_median_sql(advice_waits), vparams + apparams), ["median_days_to_advice", "_appointments_timed"])
+
+    for cell in result.values():
+        _derive(cell)
+    return result
+
+
+def _median_sql(values_sql: str) -> str:
+    return f"""
+        SELECT hub_id, k, AVG(v), MAX(n) FROM (
+          SELECT hub_id, k, v,
+                 ROW_NUMBER() OVER (PARTITION BY hub_id, k ORDER BY v) AS rn,
+                 COUNT(*) OVER (PARTITION BY hub_id, k) AS n
+            FROM ({values_sql}) vals
+        ) ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY hub_id, k"""
+
+
+def _ratio(numerator, denominator):
+    return float(numerator) / float(denominator) if denominator else None
+
+
+def _derive(cell: dict) -> None:
+    """Fill zeros for what had no rows, and compute the rates from the raw counts."""
+    for key in ("people_reached", "new_people", "loans", "_loans_due", "_loans_late", "_loans_overlapping",
+                "_item_days_on_loan", "_item_days", "sessions_held", "_places_offered", "_places_confirmed",
+                "_attended", "_no_show", "waitlist_size", "advice_appointments", "_advice_attended",
+                "_advice_no_show", "_holds_fulfilled", "_appointments_timed"):
+        cell[key] = cell.get(key) or 0
+    for key in ("people_reached", "new_people", "loans", "_loans_due", "_loans_late", "_loans_overlapping",
+                "sessions_held", "_places_offered", "_places_confirmed", "_attended", "_no_show", "waitlist_size",
+                "advice_appointments", "_advice_attended", "_advice_no_show", "_holds_fulfilled",
+                "_appointments_timed"):
+        cell[key] = int(cell[key])
+    cell["item_utilisation"] = _ratio(cell["_item_days_on_loan"], cell["_item_days"])
+    if cell["item_utilisation"] is not None:
+        cell["item_utilisation"] = min(cell["item_utilisation"], 1.0)
+    cell["overdue_rate"] = _ratio(cell["_loans_late"], cell["_loans_due"])
+    cell["fill_rate"] = _ratio(cell["_places_confirmed"], cell["_places_offered"])
+    cell["_attendance_recorded"] = cell["_attended"] + cell["_no_show"]
+    cell["attendance_rate"] = _ratio(cell["_attended"], cell["_attendance_recorded"])
+    cell["no_show_rate"] = _ratio(cell["_no_show"], cell["_attendance_recorded"])
+    cell["_advice_recorded"] = cell["_advice_attended"] + cell["_advice_no_show"]
+    cell["advice_no_show_rate"] = _ratio(cell["_advice_no_show"], cell["_advice_recorded"])
+    for key in ("median_hold_wait_days", "median_days_to_advice"):
+        cell[key] = float(cell[key]) if cell.get(key) is not None else None
+
+
+def add_population_rates(cell: dict, population: int) -> None:
+    cell["people_reached_per_1000"] = 1000.0 * cell["people_reached"] / population if population else None
+    cell["loans_per_1000"] = 1000.0 * cell["loans"] / population if population else None
+
+
+def hubs_for(hub_ids=None, district: str | None = None):
+    """The hubs to show: open ones, optionally of one district and limited to `hub_ids` (None = all)."""
+    hubs = Hub.objects.filter(is_active=True).only("id", "slug", "name", "district", "population").order_by("name")
+    if hub_ids is not None:
+        hubs = hubs.filter(pk__in=hub_ids)
+    if district:
+        hubs = hubs.filter(district=district)
+    return list(hubs)

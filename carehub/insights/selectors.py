@@ -1,0 +1,174 @@
+"""What a caller may see of the insights, already suppressed: the hubs table and a hub's monthly series.
+
+Scoped by `carehub.permissions` (insights section): planners and administrators see every hub, a coordinator
+their own hub(s) only, nobody else anything. Nothing here ever reads or returns a person.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from carehub import errors, permissions
+from carehub.models import District, Hub
+
+from . import metrics, suppression
+from .metrics import COUNT, DAYS, FIGURES, FIGURES_BY_KEY, PER_1000, RATE
+
+MAX_MONTHS = 61  # five years and a month: bounds the monthly buckets (and the work) of one request
+SORT_KEYS = ("hub", "district", "population") + tuple(f.key for f in FIGURES)
+
+
+@dataclass(frozen=True)
+class Period:
+    date_from: date
+    date_to: date
+
+    @property
+    def months(self) -> int:
+        return (self.date_to.year - self.date_from.year) * 12 + self.date_to.month - self.date_from.month + 1
+
+
+def default_period(today: date | None = None) -> Period:
+    """The last twelve months, this one included."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _i in range(11):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return Period(first, today)
+
+
+def parse_period(date_from: date | None, date_to: date | None) -> Period:
+    default = default_period()
+    date_to = date_to or default.date_to
+    date_from = date_from or min(default.date_from, date_to)
+    period = Period(date_from, date_to)
+    if date_from > date_to:
+        raise errors.ValidationFailed(_("The start of the period must be before its end."), code="invalid_period",
+                                      field="date_from")
+    if period.months > MAX_MONTHS:
+        raise errors.ValidationFailed(_("Choose a period of at most five years."), code="period_too_long",
+                                      field="date_from")
+    return period
+
+
+def parse_district(district: str | None) -> str | None:
+    if not district:
+        return None
+    if district not in District.values:
+        raise errors.ValidationFailed(_("Unknown district."), code="invalid_district", field="district")
+    return district
+
+
+def insights_hub_ids(access) -> frozenset | None:
+    """Hubs whose figures the caller may see (None = all); raises for anyone else."""
+    if not access.is_authenticated:
+        raise errors.NotAuthenticated()
+    if not permissions.can_see_insights(access):
+        raise errors.PermissionDenied()
+    return permissions.insights_hub_ids(access)
+
+
+# --- formatting -----------------------------------------------------------------------------------------
+def display(figure, value) -> str:
+    """How a figure is shown on the page and in the CSV: "<5" when suppressed."""
+    if value is None:
+        return suppression.SUPPRESSED_TEXT
+    if figure.kind == COUNT:
+        return number_format(value, 0, force_grouping=True)
+    if figure.kind == RATE:
+        return f"{number_format(100.0 * value, 1)} %"
+    if figure.kind in (PER_1000, DAYS):
+        return number_format(value, 1)
+    return str(value)
+
+
+def rounded(figure, value):
+    """The API's number: counts as integers, the rest to two decimals (rates as shares 0..1, to four)."""
+    if value is None:
+        return None
+    if figure.kind == COUNT:
+        return int(value)
+    return round(float(value), 4 if figure.kind == RATE else 2)
+
+
+# --- the hubs table -------------------------------------------------------------------------------------
+@dataclass
+class HubRow:
+    hub: Hub
+    figures: dict  # key -> number or None (suppressed)
+    cells: list = field(default_factory=list)  # [(figure, display text)] in FIGURES order
+
+
+def _sort(rows: list[HubRow], sort: str | None) -> tuple[list[HubRow], str]:
+    key = (sort or "hub").lstrip("-")
+    if key not in SORT_KEYS:
+        key, sort = "hub", "hub"
+    descending = (sort or "").startswith("-")
+    if key in ("hub", "district", "population"):
+        attr = {"hub": "name"}.get(key, key)
+        rows.sort(key=lambda r: (getattr(r.hub, attr), r.hub.name), reverse=descending)
+    else:
+        # Suppressed cells sort together, at the end, in hub order: their order would give their values away.
+        shown = [r for r in rows if r.figures[key] is not None]
+        hidden = [r for r in rows if r.figures[key] is None]
+        shown.sort(key=lambda r: (-r.figures[key] if descending else r.figures[key], r.hub.name))
+        hidden.sort(key=lambda r: r.hub.name)
+        rows = shown + hidden
+    return rows, ("-" if descending else "") + key
+
+
+def hub_rows(access, *, period: Period, district: str | None = None, sort: str | None = None):
+    """(rows, sort actually applied) for the hubs the caller may see. A fixed number of queries."""
+    hub_ids = insights_hub_ids(access)
+    hubs = metrics.hubs_for(hub_ids, district)
+    raw = metrics.compute([h.pk for h in hubs], metrics.period_bucket(period.date_from, period.date_to))
+    cells = []
+    for hub in hubs:
+        cell = raw[(hub.pk, 0)]
+        metrics.add_population_rates(cell, hub.population)
+        cells.append(cell)
+    rows = []
+    for hub, figures in zip(hubs, suppression.suppress_table(cells)):
+        rows.append(HubRow(hub=hub, figures=figures,
+                           cells=[(f, display(f, figures[f.key])) for f in FIGURES]))
+    return _sort(rows, sort)
+
+
+# --- one hub, month by month ----------------------------------------------------------------------------
+@dataclass
+class MonthRow:
+    month: str  # "2025-01"
+    first_day: date
+    last_day: date
+    figures: dict
+
+
+def hub_for_insights(access, slug: str) -> Hub:
+    hub_ids = insights_hub_ids(access)
+    hub = Hub.objects.filter(slug=slug).only("id", "slug", "name", "district", "population").first()
+    if hub is None:
+        raise errors.NotFound()
+    if hub_ids is not None and hub.pk not in hub_ids:
+        raise errors.PermissionDenied()
+    return hub
+
+
+def hub_monthly(access, hub: Hub, *, period: Period) -> list[MonthRow]:
+    buckets = metrics.month_buckets(period.date_from, period.date_to)
+    raw = metrics.compute([hub.pk], buckets)
+    cells = []
+    for bucket in buckets:
+        cell = raw[(hub.pk, bucket.index)]
+        metrics.add_population_rates(cell, hub.population)
+        cells.append(cell)
+    return [
+        MonthRow(month=f"{b.first_day:%Y-%m}", first_day=b.first_day, last_day=b.last_day, figures=figures)
+        for b, figures in zip(buckets, suppression.suppress_series(cells))
+    ]
+
+
+def figure(key: str | None):
+    return FIGURES_BY_KEY.get(key or "") or FIGURES[0]

@@ -1,0 +1,102 @@
+"""The insights dashboard and its CSV. Thin: figures come from `selectors` (already scoped and suppressed)."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from carehub import errors
+from carehub.permissions import access_for
+
+from . import metrics, selectors
+from .forms import InsightsFilterForm
+from .metrics import FIGURES
+
+
+def _forbidden(request):
+    return render(request, "carehub/forbidden.html", status=403)
+
+
+def _choices(request, access):
+    """Period, district, sort and trend choices from the query string (invalid input: the defaults)."""
+    hubs = metrics.hubs_for(selectors.insights_hub_ids(access))
+    form = InsightsFilterForm(request.GET or None, hubs=hubs)
+    data = form.cleaned_data if form.is_valid() else {}
+    try:
+        period = selectors.parse_period(data.get("date_from"), data.get("date_to"))
+    except errors.DomainError as exc:
+        form.add_error("date_from", exc.message)
+        period = selectors.default_period()
+    return form, hubs, period, data.get("district") or None, data
+
+
+@login_required
+def dashboard(request):
+    access = access_for(request.user)
+    try:
+        form, hubs, period, district, data = _choices(request, access)
+    except errors.PermissionDenied:
+        return _forbidden(request)
+    rows, sort = selectors.hub_rows(access, period=period, district=district, sort=data.get("sort"))
+    params = {"date_from": period.date_from.isoformat(), "date_to": period.date_to.isoformat()}
+    if district:
+        params["district"] = district
+    trend_figure = selectors.figure(data.get("figure"))
+    trend_hub = next((h for h in hubs if h.slug == data.get("trend_hub")), rows[0].hub if rows else None)
+    trend = []
+    if trend_hub is not None:
+        trend = [(m, selectors.display(trend_figure, m.figures[trend_figure.key]))
+                 for m in selectors.hub_monthly(access, trend_hub, period=period)]
+    keep = {**params, "figure": trend_figure.key, **({"trend_hub": trend_hub.slug} if trend_hub else {})}
+    columns = [("hub", _("Hub")), ("district", _("District")), ("population", _("Population"))]
+    columns += [(f.key, f.label) for f in FIGURES]
+    headers = []
+    for key, label in columns:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        next_sort = ("" if current and descending else "-") + key if current else key
+        headers.append({
+            "key": key, "label": label, "url": "?" + urlencode({**keep, "sort": next_sort}),
+            "aria_sort": ("descending" if descending else "ascending") if current else None,
+        })
+    chart_data = {
+        "hubs": [r.hub.name for r in rows],
+        "figures": [
+            {"key": f.key, "label": str(f.label), "rate": f.kind == "rate",
+             "values": [r.figures[f.key] for r in rows]}
+            for f in FIGURES
+        ],
+        "trend": {"label": str(trend_figure.label), "rate": trend_figure.kind == "rate",
+                  "months": [m.month for m, _text in trend], "values": [m.figures[trend_figure.key] for m, _t in trend]},
+    }
+    return render(request, "carehub/insights/dashboard.html", {
+        "form": form, "rows": rows, "headers": headers, "sort": sort, "period": period,
+        "district": district, "csv_query": urlencode({**params, "sort": sort}),
+        "trend_figure": trend_figure, "trend_hub": trend_hub, "trend": trend, "chart_data": chart_data,
+        "figures": FIGURES, "is_city_wide": selectors.insights_hub_ids(access) is None,
+    })
+
+
+@login_required
+def hubs_csv(request):
+    """Exactly the table of the page: the same hubs, order, figures and "<5" cells."""
+    access = access_for(request.user)
+    try:
+        _form, _hubs, period, district, data = _choices(request, access)
+    except errors.PermissionDenied:
+        return _forbidden(request)
+    rows, _sort = selectors.hub_rows(access, period=period, district=district, sort=data.get("sort"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="carehub-insights-{period.date_from}-{period.date_to}.csv"'
+    )
+    response.write("\ufeff")  # spreadsheets then read the accents right
+    writer = csv.writer(response)
+    writer.writerow([_("Hub"), _("District"), _("Population")] + [str(f.label) for f in FIGURES])
+    for row in rows:
+        writer.writerow([row.hub.name, row.hub.get_district_display(), row.hub.population]
+                        + [text for _figure, text in row.cells])
+    return response
