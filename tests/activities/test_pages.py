@@ -1,0 +1,163 @@
+"""The pages render for each role, work without JavaScript (plain forms) and keep a bounded number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from activities import services
+from activities.models import ActivityKind, Booking, Frequency
+from carehub.permissions import access_for
+from tests.conftest import client_for, make_caregiver, make_person
+
+from .helpers import coordinator_of, make_activity, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_programme_is_open_to_anonymous_visitors_with_seats_left_and_login_to_book(client, hub):
+    session = make_session(hub, capacity=5)
+    response = client.get(reverse("activities:programme"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert session.activity.title in html
+    assert "5 places left" in html
+    assert f"/login/?next=/activities/sessions/{session.pk}/" in html
+    assert "/signup/?next=" in html
+
+
+def test_programme_filters_by_hub_kind_language_and_seats(client, hub, other_hub):
+    talk = make_session(hub, title="Xerrada", capacity=1)
+    walk = make_session(other_hub, title="Passejada", kind=ActivityKind.OUTDOOR, language="es")
+    services.book_session(access=access_for(make_caregiver(hub)[0]), session_id=talk.pk)
+    url = reverse("activities:programme")
+    assert "Passejada" not in client.get(url, {"hub": hub.slug}).content.decode()
+    assert "Xerrada" not in client.get(url, {"kind": "outdoor"}).content.decode()
+    assert "Xerrada" not in client.get(url, {"language": "es"}).content.decode()
+    page = client.get(url, {"has_seats": "on"}).content.decode()
+    assert "Passejada" in page and "Xerrada" not in page
+    assert client.get(url, {"district": other_hub.district}).content.decode().count("Passejada") >= 1
+    assert walk
+
+
+def test_programme_with_nonsense_filters_is_not_a_500(client, hub):
+    make_session(hub)
+    response = client.get(reverse("activities:programme"), {"date_from": "yesterday", "hub": "nope", "page": "x"})
+    assert response.status_code == 200
+
+
+def test_programme_queries_stay_bounded_as_sessions_grow(client, hub, django_assert_max_num_queries):
+    make_activity(hub, frequency=Frequency.WEEKLY, occurrences=30)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("activities:programme")).status_code == 200
+    make_activity(hub, frequency=Frequency.WEEKLY, occurrences=30, title="Passejada")
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("activities:programme")).status_code == 200
+
+
+def test_logged_in_caregiver_books_with_a_plain_form_and_sees_it_in_my_bookings(hub, carer):
+    session = make_session(hub)
+    client = client_for(carer[0])
+    response = client.post(reverse("activities:book", args=[session.pk]))
+    assert response.status_code == 302
+    page = client.get(reverse("activities:mine")).content.decode()
+    assert session.activity.title in page and "calendar.ics" in page
+    assert "/activities/feeds/" in page
+
+
+def test_anonymous_book_redirects_to_login_with_next(client, hub):
+    session = make_session(hub)
+    response = client.post(reverse("activities:book", args=[session.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+def test_waitlisted_booking_shows_its_position(hub):
+    session = make_session(hub, capacity=1)
+    services.book_session(access=access_for(make_caregiver(hub)[0]), session_id=session.pk)
+    user, _ = make_caregiver(hub)
+    services.book_session(access=access_for(user), session_id=session.pk)
+    page = client_for(user).get(reverse("activities:mine")).content.decode()
+    assert "Waitlist: number 1" in page
+    detail = client_for(user).get(session.get_absolute_url()).content.decode()
+    assert "number 1" in detail
+
+
+def test_cancel_from_my_bookings(hub, carer):
+    session = make_session(hub)
+    booking = services.book_session(access=access_for(carer[0]), session_id=session.pk)
+    client = client_for(carer[0])
+    client.post(reverse("activities:booking-cancel", args=[booking.pk]), {"next": reverse("activities:mine")})
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
+
+
+def test_desk_today_lists_sessions_with_their_people_and_book_for_someone(hub, desk):
+    from datetime import timedelta
+    from django.utils import timezone
+    from activities.models import Session
+    session = make_session(hub, days=1)
+    person = make_person(hub, first_name="Núria")
+    services.book_session(access=access_for(desk), session_id=session.pk, person_id=person.pk)
+    day = timezone.localtime(session.starts_at).date()
+    page = client_for(desk).get(reverse("activities:today"), {"date": day.isoformat()}).content.decode()
+    assert "Núria" in page and "Book for someone" in page
+    search = client_for(desk).get(reverse("activities:book-for", args=[session.pk]), {"q": "Núria"})
+    assert search.status_code == 200 and "Núria" in search.content.decode()
+    assert Session.objects.filter(pk=session.pk).exists()
+    assert timedelta
+
+
+def test_planner_and_caregiver_cannot_open_the_desk_day(hub, planner, carer):
+    assert client_for(planner).get(reverse("activities:today")).status_code == 403
+    assert client_for(carer[0]).get(reverse("activities:today")).status_code == 403
+
+
+def test_coordinator_programmes_a_weekly_series_through_the_page(hub):
+    from django.utils import timezone
+    from datetime import timedelta
+    coordinator = coordinator_of(hub)
+    client = client_for(coordinator)
+    day = timezone.localdate() + timedelta(days=5)
+    assert client.get(reverse("activities:activity-new")).status_code == 200
+    response = client.post(reverse("activities:activity-new"), {
+        "title": "Caminada", "kind": "outdoor", "language": "ca", "capacity": 12, "date": day.isoformat(),
+        "start_time": "10:00", "end_time": "11:30", "frequency": "weekly", "occurrences": 4,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from activities.models import Activity
+    activity = Activity.objects.get(title="Caminada")
+    assert activity.sessions.count() == 4
+    assert client.get(response["Location"]).status_code == 200
+    session = activity.sessions.order_by("starts_at").first()
+    assert client.get(reverse("activities:session-edit", args=[session.pk])).status_code == 200
+    assert client.get(reverse("activities:manage")).status_code == 200
+    assert client.get(reverse("activities:activity-edit", args=[activity.pk])).status_code == 200
+
+
+def test_coordinator_cancels_a_session_from_the_page(hub):
+    coordinator = coordinator_of(hub)
+    session = make_session(hub, coordinator=coordinator)
+    response = client_for(coordinator).post(reverse("activities:session-cancel", args=[session.pk]),
+                                            {"cancel-scope": "this", "cancel-confirm": "on"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.is_cancelled
+
+
+def test_person_page_and_account_page_show_bookings(hub, desk, carer):
+    session = make_session(hub)
+    services.book_session(access=access_for(carer[0]), session_id=session.pk)
+    page = client_for(desk).get(reverse("person-detail", args=[carer[1].pk])).content.decode()
+    assert session.activity.title in page
+    account = client_for(carer[0]).get(reverse("account")).content.decode()
+    assert session.activity.title in account and "/activities/feeds/" in account
+
+
+def test_feed_revoke_stops_the_old_address(hub, carer):
+    client = client_for(carer[0])
+    page = client.get(reverse("activities:mine")).content.decode()
+    from activities.models import CalendarFeedToken
+    old = CalendarFeedToken.objects.get(person=carer[1], revoked_at__isnull=True)
+    assert old.secret in page
+    client.post(reverse("activities:feed-revoke"))
+    assert client.get(old.get_absolute_url()).status_code == 404
+    new = CalendarFeedToken.objects.get(person=carer[1], revoked_at__isnull=True)
+    assert client.get(new.get_absolute_url()).status_code == 200
