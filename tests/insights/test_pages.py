@@ -1,0 +1,103 @@
+"""The /insights/ dashboard and its CSV: access, sorting, suppression, CSV equal to the table."""
+
+import csv
+import io
+
+import pytest
+
+from carehub.models import Role
+from tests.conftest import client_for, make_caregiver, make_user
+
+pytestmark = pytest.mark.django_db
+
+Q = "?date_from=2025-01-01&date_to=2025-03-31"
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get("/insights/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", [Role.DESK, Role.ADVISOR, Role.FACILITATOR])
+def test_other_staff_get_403(city, role):
+    client = client_for(make_user(roles=[(role, city.hub)]))
+    assert client.get("/insights/" + Q).status_code == 403
+    assert client.get("/insights/hubs.csv" + Q).status_code == 403
+
+
+def test_caregiver_gets_403(city):
+    user, _person = make_caregiver(city.hub)
+    assert client_for(user).get("/insights/").status_code == 403
+
+
+def test_planner_sees_every_hub_with_small_cells_as_less_than_5(city, planner):
+    response = client_for(planner).get("/insights/" + Q)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert city.hub.name in html and city.other_hub.name in html
+    assert "&lt;5" in html
+    for person in city.people:
+        assert person.last_name + " " not in html or person.first_name not in html
+
+
+def test_coordinator_sees_only_their_hub(city, coordinator):
+    html = client_for(coordinator).get("/insights/" + Q).content.decode()
+    assert city.hub.name in html and city.other_hub.name not in html
+    rows = csv_rows(client_for(coordinator).get("/insights/hubs.csv" + Q))
+    assert [r[0] for r in rows[1:]] == [city.hub.name]
+
+
+def test_csv_is_exactly_the_table_with_suppression(city, planner):
+    client = client_for(planner)
+    rows = csv_rows(client.get("/insights/hubs.csv" + Q + "&sort=-loans"))
+    header, body = rows[0], rows[1:]
+    assert len(header) == 3 + 16
+    assert [r[0] for r in body] == [city.hub.name, city.other_hub.name]
+    by_hub = {r[0]: dict(zip(header, r)) for r in body}
+    assert by_hub[city.other_hub.name]["Loans"] == "<5"
+    assert by_hub[city.hub.name]["Loans"] == "6"
+    assert by_hub[city.hub.name]["Sessions held"] == "<5"
+    page = client.get("/insights/" + Q + "&sort=-loans").content.decode()
+    for row in body:
+        for text in row[3:]:
+            assert text.replace("<", "&lt;") in page
+
+
+def test_sorting_puts_suppressed_cells_last_in_both_directions(city, planner):
+    client = client_for(planner)
+    for sort in ("loans", "-loans"):
+        rows = csv_rows(client.get(f"/insights/hubs.csv{Q}&sort={sort}"))
+        assert rows[-1][0] == city.other_hub.name
+
+
+def test_sort_links_and_aria_sort(city, planner):
+    html = client_for(planner).get("/insights/" + Q + "&sort=-people_reached").content.decode()
+    assert 'aria-sort="descending"' in html
+    assert "sort=people_reached" in html  # the link that flips the order
+
+
+def test_trend_table_for_chosen_figure_and_hub(city, planner):
+    html = client_for(planner).get(f"/insights/{Q}&figure=advice_appointments&trend_hub={city.hub.slug}").content.decode()
+    assert 'id="trend-chart"' in html and 'role="img"' in html
+    assert "insights-data" in html
+
+
+def test_bad_period_shows_an_error_not_a_500(city, planner):
+    response = client_for(planner).get("/insights/?date_from=2025-03-01&date_to=2025-01-01")
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+def test_nav_entry_for_planners_only(city, planner, desk):
+    assert 'href="/insights/"' in client_for(planner).get("/").content.decode()
+    assert 'href="/insights/"' not in client_for(desk).get("/").content.decode()
+
+
+def test_page_query_count_is_bounded(city, planner, django_assert_max_num_queries):
+    client = client_for(planner)
+    with django_assert_max_num_queries(35):
+        assert client.get("/insights/" + Q).status_code == 200
