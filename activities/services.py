@@ -9,6 +9,7 @@ lock them in primary-key order, so two coordinators never deadlock. The database
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from carehub.models import Hub, Language, Person, Role, StaffRole
 from carehub.permissions import Access
 
 from . import emails, recurrence
+from . import errors as activity_errors
 from .models import (
     Activity, ActivityKind, Booking, CalendarFeedToken, Frequency, GroupAttendance, GroupMembership, Session,
 )
@@ -66,26 +68,40 @@ def _may_handle_booking(access: Access, booking: Booking) -> bool:
         pk=booking.person_id).exists()
 
 
+def _adjust_confirmed(session: Session, delta: int) -> None:
+    """Move the session's confirmed counter by `delta` in the database (F() arithmetic, so the
+    `session_never_over_capacity` check judges the real value even if two writers ever raced past the lock),
+    and in memory. Not through save(): the counter is not audited, history would only record noise."""
+    if not delta:
+        return
+    try:
+        with transaction.atomic():
+            Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + delta)
+    except IntegrityError:
+        raise activity_errors.SessionFull()
+    session.confirmed_count += delta
+
+
 def _promote_from_waitlist(session: Session) -> list[Booking]:
     """Confirm the earliest waitlisted bookings while places are free. Caller holds the session lock."""
     promoted = []
     now = timezone.now()
     if session.is_cancelled:
         return promoted
-    while session.confirmed_count < session.capacity:
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .filter(session=session, status=Booking.Status.WAITLISTED)
-            .order_by("created_at", "id")
-            .first()
-        )
-        if booking is None:
-            break
+    free = session.capacity - session.confirmed_count
+    if free <= 0:
+        return promoted
+    waiting = (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(session=session, status=Booking.Status.WAITLISTED)
+        .order_by("created_at", "id")[:free]
+    )
+    for booking in waiting:
         booking.status = Booking.Status.CONFIRMED
         booking.confirmed_at = now
         booking.save(update_fields=["status", "confirmed_at"])
-        session.confirmed_count += 1
         promoted.append(booking)
+    _adjust_confirmed(session, len(promoted))
     for booking in promoted:
         transaction.on_commit(lambda pk=booking.pk: emails.booking_promoted(pk))
     return promoted
@@ -266,7 +282,7 @@ def change_session(
     now = timezone.now()
     for session in sessions:
         if capacity is not None and capacity < session.confirmed_count:
-            raise errors.CapacityBelowConfirmed(
+            raise activity_errors.CapacityBelowConfirmed(
                 _("%(count)d people are already confirmed on %(date)s: choose at least %(count)d places, or "
                   "cancel some bookings first.") % {
                     "count": session.confirmed_count,
@@ -282,7 +298,6 @@ def change_session(
             session.starts_at, session.ends_at = new_start, new_end
         if capacity is not None:
             session.capacity = capacity
-            _promote_from_waitlist(session)
         if cancel:
             session.status = Session.Status.CANCELLED
         if moved or cancel:
@@ -294,6 +309,9 @@ def change_session(
             )
         session.updated_at = now
         session.save()
+        if capacity is not None:
+            # After the new capacity is stored, so that the database check sees it.
+            _promote_from_waitlist(session)
     if capacity is not None and scope == "following":
         activity = anchor.activity  # the default for sessions added later
         activity.capacity = capacity
@@ -313,20 +331,20 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
     activity = session.activity
     now = timezone.now()
     if activity.is_support_group:
-        raise errors.SessionNotBookable(
+        raise activity_errors.SessionNotBookable(
             _("Support groups are closed: ask to join the group instead."), code="support_group_closed")
     if session.is_cancelled:
-        raise errors.SessionNotBookable(_("This session has been cancelled."), code="session_cancelled")
+        raise activity_errors.SessionNotBookable(_("This session has been cancelled."), code="session_cancelled")
     if session.starts_at <= now:
-        raise errors.SessionNotBookable(_("This session has already started."), code="session_past")
+        raise activity_errors.SessionNotBookable(_("This session has already started."), code="session_past")
     if activity.booking_opens_days_before is not None:
         opens_at = session.starts_at - timedelta(days=activity.booking_opens_days_before)
         if now < opens_at:
-            raise errors.SessionNotBookable(
+            raise activity_errors.SessionNotBookable(
                 _("Booking opens on %(date)s.") % {"date": timezone.localtime(opens_at).strftime("%d/%m/%Y %H:%M")},
                 code="booking_not_open")
     if Booking.objects.filter(session=session, person=person).exclude(status=Booking.Status.CANCELLED).exists():
-        raise errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
+        raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
     confirmed = session.confirmed_count < session.capacity
     booking = Booking(
         session=session, person=person, booked_by=access.user,
@@ -337,10 +355,9 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
         with transaction.atomic():
             booking.save()
     except IntegrityError:
-        raise errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
+        raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
     if confirmed:
-        session.confirmed_count += 1
-        session.save(update_fields=["confirmed_count"])
+        _adjust_confirmed(session, 1)
     return booking
 
 
@@ -363,9 +380,8 @@ def cancel_booking(*, access: Access, booking_id: int) -> Booking:
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
     if was_confirmed:
-        session.confirmed_count -= 1
+        _adjust_confirmed(session, -1)
         _promote_from_waitlist(session)
-        session.save(update_fields=["confirmed_count"])
     booking.session = session
     return booking
 

@@ -62,22 +62,7 @@ class ValidationFailed(DomainError):
     default_message = _("Some of the information is not valid.")
 
 
-# --- activities and support groups ---------------------------------------------------------------------
-class SessionNotBookable(Conflict):
-    """The session is cancelled, over, not yet open for booking, or a closed support group."""
-
-    code = "session_not_bookable"
-    default_message = _("This session cannot be booked.")
-
-
-class AlreadyBooked(Conflict):
-    code = "already_booked"
-    default_message = _("This person already has a place in this session.")
-
-
-class CapacityBelowConfirmed(Conflict):
-    code = "capacity_below_confirmed"
-    default_message = _("More people are already confirmed than the new number of places.")
+# --- activities and support groups: their errors live in activities/errors.py (its own catalogue) ------
 
 
 # --- lending bank ---------------------------------------------------------------------------------------

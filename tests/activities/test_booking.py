@@ -3,6 +3,7 @@ from django.core import mail
 
 from activities import services
 from activities.models import Booking, Session
+from activities import errors as activity_errors
 from carehub import errors
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver, make_person
@@ -39,7 +40,7 @@ def test_booking_a_full_session_joins_the_waitlist_in_order(hub):
 def test_second_booking_of_same_person_is_refused(hub, carer):
     session = make_session(hub)
     book(carer[0], session)
-    with pytest.raises(errors.AlreadyBooked):
+    with pytest.raises(activity_errors.AlreadyBooked):
         book(carer[0], session)
 
 
@@ -123,7 +124,7 @@ def test_cancelled_session_cannot_be_booked(hub, carer):
     coordinator = coordinator_of(hub)
     session = make_session(hub, coordinator=coordinator)
     services.change_session(access=access_for(coordinator), session_id=session.pk, cancel=True)
-    with pytest.raises(errors.SessionNotBookable):
+    with pytest.raises(activity_errors.SessionNotBookable):
         book(carer[0], session)
 
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activities import services
 from activities.models import Booking, Session
+from activities import errors as activity_errors
 from carehub import errors
 from carehub.permissions import access_for
 from tests.conftest import client_for, make_caregiver
@@ -125,7 +126,7 @@ def test_capacity_race_with_bookings_never_overfills(hub):
     def lower():
         try:
             return services.change_session(access=access_for(coordinator), session_id=session.pk, capacity=2)
-        except errors.CapacityBelowConfirmed as exc:
+        except activity_errors.CapacityBelowConfirmed as exc:
             return exc
 
     results, failures = _race(calls + [lower])

@@ -3,6 +3,7 @@ from django.core import mail
 
 from activities import services
 from activities.models import Booking, Frequency, Session
+from activities import errors as activity_errors
 from carehub import errors
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver
@@ -88,7 +89,7 @@ def test_lowering_capacity_below_the_confirmed_is_refused_and_nobody_is_dropped(
     session = make_session(hub, coordinator=coordinator, capacity=3)
     for _ in range(3):
         services.book_session(access=access_for(make_caregiver(hub)[0]), session_id=session.pk)
-    with pytest.raises(errors.CapacityBelowConfirmed):
+    with pytest.raises(activity_errors.CapacityBelowConfirmed):
         services.change_session(access=access_for(coordinator), session_id=session.pk, capacity=2)
     session.refresh_from_db()
     assert session.capacity == 3 and session.confirmed_count == 3

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from activities import selectors, services
 from activities.models import ActivityKind, Frequency, GroupMembership
+from activities import errors as activity_errors
 from carehub import errors
 from carehub.models import Role
 from carehub.permissions import access_for
@@ -105,7 +106,7 @@ def test_caregiver_asks_to_join_and_the_facilitator_accepts(group_setup, hub, fa
 def test_support_group_sessions_cannot_be_booked(group_setup, hub):
     group, _coordinator, _member = group_setup
     user, _ = make_caregiver(hub)
-    with pytest.raises(errors.SessionNotBookable):
+    with pytest.raises(activity_errors.SessionNotBookable):
         services.book_session(access=access_for(user), session_id=group.sessions.first().pk)
 
 
