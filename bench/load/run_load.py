@@ -189,6 +189,7 @@ def caregiver_loop(base, token, session_id, recorder, stop, rush):
     booking_id = booked.json()["id"] if booked is not None and booked.status_code == 201 else None
     with recorder.lock:
         recorder.rush[booked.json().get("status", booked.status_code) if booked is not None else "error"] += 1
+    rush.wait()  # the rush is over for everyone before anyone gives a place back
     while not stop.is_set():
         call(http, recorder, "session: read", "GET", f"{base}/activities/sessions/{session_id}")
         call(http, recorder, "bookings: mine", "GET", f"{base}/activities/bookings/mine")
@@ -316,6 +317,7 @@ def main():
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     errors = report(recorder, elapsed)
+    print(f"server log (tracebacks of any 5xx): {Path(os.environ.get('TMPDIR', '/tmp')) / 'carehub-load-gunicorn.log'}")
     breaches = check_afterwards(env, data["session"])
     sys.exit(1 if errors or breaches else 0)
 
