@@ -1,19 +1,28 @@
 """The front-desk pages and the public availability page."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from lending.models import HoldStatus, ItemStatus, Loan
-from tests.conftest import client_for, make_person
+from tests.conftest import client_for as _client_for
+from tests.conftest import make_person
 
 from .conftest import days, lend, make_item, make_type, today
 
 pytestmark = pytest.mark.django_db
 
 
+def client_for(user):
+    """A logged-in client reading the pages in English (the site's default language is Catalan)."""
+    client = _client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def test_availability_url_name_is_public_and_shows_counts_only(client, desk, hub, item):
     lend(desk, make_item(hub, item.item_type), make_person(hub, first_name="Hiddenname"))
-    response = client.get(reverse("lending:availability"))
+    response = client.get(reverse("lending:availability"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert item.item_type.name in response.content.decode() and b"Hiddenname" not in response.content
 
