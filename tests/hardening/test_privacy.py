@@ -263,3 +263,25 @@ def test_the_page_shows_a_refusal_next_to_the_form(coordinator, rich_person, hub
         {"action": "erase", "confirm-reason": "person_request", "confirm-confirm": "on"})
     assert response.status_code == 200
     assert 'class="form-errors"' in response.content.decode()
+
+
+# --- management commands --------------------------------------------------------------------------------
+def test_export_and_erase_commands_do_what_the_page_does(coordinator, rich_person, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "export.json"
+    call_command("export_person", rich_person["person"].pk, "--by", "coordinator", "-o", str(target))
+    assert json.loads(target.read_text())["person"]["first_name"] == "Montserrat"
+    call_command("erase_person", rich_person["person"].pk, "--by", "coordinator", "--reason", "person_request",
+                 "--yes")
+    assert Person.objects.get(pk=rich_person["person"].pk).erased_at is not None
+    assert list(PrivacyRecord.objects.values_list("kind", flat=True).order_by("kind")) == ["erasure", "export"]
+
+
+def test_the_erase_command_refuses_a_user_without_the_right(desk, rich_person):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("erase_person", rich_person["person"].pk, "--by", "desk", "--reason", "person_request",
+                     "--yes")
+    assert Person.objects.get(pk=rich_person["person"].pk).erased_at is None
