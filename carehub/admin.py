@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, Hub, OpeningBlock, Person, StaffRole
+from .models import ApiToken, Hub, OpeningBlock, Person, PrivacyRecord, StaffRole
 
 
 class OpeningBlockInline(admin.TabularInline):
@@ -41,4 +41,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "key_hash", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PrivacyRecord)
+class PrivacyRecordAdmin(admin.ModelAdmin):
+    """The audit trail of exports and erasures: read-only, it is evidence."""
+
+    list_display = ("done_at", "kind", "person_id", "hub", "done_by", "reason")
+    list_filter = ("kind", "reason", "hub")
+    readonly_fields = ("kind", "person", "hub", "done_by", "done_at", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
