@@ -193,3 +193,37 @@ def test_pages_work_for_every_state_of_an_item(coordinator, hub):
     for name in ["desk", "stock", "holds", "hold-new", "transfers", "take-in", "items", "loans"]:
         assert client.get(reverse(f"lending:{name}")).status_code == 200, name
     assert Item.objects.count() >= 5
+
+
+def test_other_hubs_desk_gets_404_for_the_loan_page_and_cannot_return(other_desk, desk, hub, item):
+    loan = lend(desk, item, make_person(hub))
+    client = client_for(other_desk)
+    assert client.get(reverse("lending:loan", args=[loan.pk])).status_code == 404
+    client.post(reverse("lending:loan-action", args=[loan.pk, "return"]), {"return-condition": "good"})
+    loan.refresh_from_db()
+    assert loan.is_active
+
+
+def test_caregiver_and_planner_cannot_open_desk_pages(carer, planner, desk, hub, item):
+    loan = lend(desk, item, carer[1])
+    for user in (carer[0], planner):
+        client = client_for(user)
+        assert client.get(reverse("lending:desk")).status_code == 403
+        assert client.get(reverse("lending:loan", args=[loan.pk])).status_code == 403
+        assert client.get(reverse("lending:item", args=[item.asset_tag])).status_code == 403
+
+
+def test_reserved_item_page_offers_lending_to_that_person_only(desk, hub, item):
+    from carehub.permissions import access_for
+    from lending import services
+
+    waiting = make_person(hub, first_name="Waitingperson")
+    services.place_hold(access=access_for(desk), hub=hub, item_type=item.item_type, person_id=waiting.pk)
+    client = client_for(desk)
+    page = client.get(reverse("lending:item", args=[item.asset_tag])).content.decode()
+    assert "Waitingperson" in page and f"?person={waiting.pk}" in page
+    other = make_person(hub)
+    response = client.post(reverse("lending:lend", args=[item.asset_tag]), {
+        "person": other.pk, "due_on": (today() + days(10)).isoformat(), "need_category": "mobility"})
+    assert "reserved for someone else" in response.content.decode()
+    assert not Loan.objects.exists()
