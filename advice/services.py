@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carehub import errors, permissions
+from carehub import permissions
 from carehub import selectors as core_selectors
 from carehub.models import Hub, Person, Role, StaffRole
 from carehub.permissions import Access
 
-from . import emails, selectors
+from . import emails, errors, selectors
 from . import slots as slot_math
 from .models import (
     AdviceService,

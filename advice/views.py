@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -137,9 +138,10 @@ def book(request, pk):
         messages.error(request, _("Your account is not linked to a person of a hub. Ask the hub's desk."))
         return redirect("advice:slots", pk=service.pk)
     search = PersonSearchForm(request.GET if staff and person is None else None)
-    people = []
+    people, searched = [], False
     if staff and person is None and search.is_bound and search.is_valid() and search.cleaned_data["q"]:
-        people = core_selectors.search_people(access, query=search.cleaned_data["q"])[:20]
+        searched = True
+        people = list(core_selectors.search_people(access, query=search.cleaned_data["q"])[:20])
     form = BookForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +161,7 @@ def book(request, pk):
         "service": service, "form": form, "advisor": advisor, "advisor_id": advisor_id,
         "starts_at": starts_at, "starts_value": starts_at.isoformat(),
         "ends_at": starts_at + timedelta(minutes=service.appointment_minutes),
-        "staff": staff, "person": person, "search": search, "people": people,
+        "staff": staff, "person": person, "search": search, "people": people, "searched": searched,
     }, status=422 if form.errors else 200)
 
 
@@ -189,7 +191,7 @@ def appointment_detail(request, pk):
 
 def _back(request, appointment_id):
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):  # same site, relative only
         return redirect(target)
     return redirect("advice:appointment", pk=appointment_id)
 
@@ -333,8 +335,12 @@ def availability(request):
     except ValueError:
         raise Http404
     except errors.DomainError as exc:
-        add_domain_error(window_form if what == "window" else exception_form, exc) if what in (
-            "window", "exception") else messages.error(request, exc.message)
+        if what == "window":
+            add_domain_error(window_form, exc)
+        elif what == "exception":
+            add_domain_error(exception_form, exc)
+        else:
+            messages.error(request, exc.message)
     today = timezone.localdate()
     windows = selectors.availability_visible_to(access).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=today)).order_by("advisor_id", "weekday", "start_time")

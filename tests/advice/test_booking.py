@@ -35,7 +35,8 @@ def test_caregiver_books_a_free_slot_and_gets_a_confirmation_with_ics(
     assert appointment.ends_at - appointment.starts_at == timedelta(minutes=30)
     [message] = mail.outbox
     assert message.to == [person.email]
-    assert "cita" in message.subject.lower() or "Assessorament" in message.subject
+    assert message.subject == "Su cita: Assessorament jurídic"  # in the person's language (es)
+    assert "Hola," in message.body
     [(filename, content, mimetype)] = message.attachments
     assert filename.endswith(".ics") and mimetype == "text/calendar"
     ics = content.decode() if isinstance(content, bytes) else content

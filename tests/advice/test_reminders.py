@@ -31,7 +31,7 @@ def test_reminders_are_sent_the_day_before_and_only_once(hub, service, advisor):
     assert reminders.send(today=today) == 1
     [message] = mail.outbox
     assert message.to == [person.email]
-    assert "Recordatorio" in message.subject or "mañana" in message.body
+    assert message.subject.startswith("Recordatorio") and "mañana" in message.body
     assert reminders.send(today=today) == 0
     assert len(mail.outbox) == 1
     assert AppointmentReminder.objects.count() == 1
