@@ -241,7 +241,8 @@ def history_entries(instance, *, limit: int = HISTORY_LIMIT) -> list[dict]:
         changes = []
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
-            changes = [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in delta.changes]
+            changes = [{"field": c.field, "label": _label(instance, c.field), "old": _plain(c.old),
+                        "new": _plain(c.new)} for c in delta.changes]
         user = record.history_user
         entries.append({
             "at": record.history_date,
@@ -251,6 +252,14 @@ def history_entries(instance, *, limit: int = HISTORY_LIMIT) -> list[dict]:
             "reason": record.history_change_reason or "",
         })
     return entries
+
+
+def _label(instance, field_name: str) -> str:
+    """The field's translated name, for pages (the API keeps the stable field name)."""
+    try:
+        return str(instance._meta.get_field(field_name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field since removed from the model keeps its raw name
+        return field_name
 
 
 def _plain(value):

@@ -139,6 +139,11 @@ def item_detail(request, access, tag):
         "can_retire": permissions.can_retire_items_at(access, item.hub_id),
         "can_manage_stock": permissions.can_manage_stock_at(access, item.hub_id),
     }
+    context["more_actions"] = bool(
+        item.item_type.safety_check_every_days
+        or item.status == ItemStatus.AVAILABLE
+        or (context["can_retire"] and item.status not in (ItemStatus.RETIRED, ItemStatus.ON_LOAN))
+    )
     return render(request, "lending/item_detail.html", context)
 
 
