@@ -73,7 +73,7 @@ def test_anonymous_book_redirects_to_login_with_next(client, hub):
 def test_waitlisted_booking_shows_its_position(hub):
     session = make_session(hub, capacity=1)
     services.book_session(access=access_for(make_caregiver(hub)[0]), session_id=session.pk)
-    user, _ = make_caregiver(hub)
+    user, _ = make_caregiver(hub, preferred_language="en")
     services.book_session(access=access_for(user), session_id=session.pk)
     page = client_for(user).get(reverse("activities:mine")).content.decode()
     assert "Waitlist: number 1" in page
