@@ -50,9 +50,9 @@ def advisor_ids_at(hub_id: int) -> set[int]:
 def bounded_range(date_from: date | None, date_to: date | None, *, today: date | None = None):
     """Clamp a requested date range to [today, today + 8 weeks], at most eight weeks long."""
     today = today or timezone.localdate()
-    start = max(date_from or today, today)
-    end = date_to or (start + timedelta(days=DEFAULT_RANGE_DAYS - 1))
-    end = min(end, start + timedelta(days=slot_math.MAX_RANGE_DAYS - 1))
+    last = today + timedelta(days=slot_math.MAX_RANGE_DAYS - 1)
+    start = min(max(date_from or today, today), last)
+    end = min(date_to or (start + timedelta(days=DEFAULT_RANGE_DAYS - 1)), last)
     if end < start:
         raise errors.ValidationFailed(_("The end date is before the start date."), code="range_invalid",
                                       field="date_to")

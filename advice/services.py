@@ -98,6 +98,8 @@ def book_appointment(
     now = timezone.now()
     if starts_at < now:
         raise errors.SlotInPast(field="starts_at")
+    if starts_at > now + timedelta(days=366):  # no slot is offered that far ahead (and no date overflow)
+        raise errors.SlotUnavailable(field="starts_at")
     if not _is_advisor_at(advisor_id, service.hub_id):
         raise errors.SlotUnavailable(field="starts_at")
 

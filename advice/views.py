@@ -53,7 +53,10 @@ def _login_redirect(request):
 
 
 def _parse_day(value, default):
-    day = parse_date(value) if value else None
+    try:
+        day = parse_date(value) if value else None
+    except ValueError:  # well formed but impossible, e.g. 2026-02-31
+        day = None
     return day or default
 
 
@@ -103,7 +106,10 @@ def _slot_from_request(data):
         advisor_id = int(data.get("advisor", ""))
     except ValueError:
         return None, None
-    starts_at = parse_datetime(data.get("starts", "") or "")
+    try:
+        starts_at = parse_datetime(data.get("starts", "") or "")
+    except ValueError:
+        return None, None
     if starts_at is None or not 0 < advisor_id < 2**31:
         return None, None
     if timezone.is_naive(starts_at):

@@ -191,3 +191,15 @@ def test_cancel_respects_the_services_notice_for_the_person_but_not_for_the_desk
     assert response.status_code == 409 and response.json()["code"] == "cancel_too_late"
     response = post(Client(), f"{BASE}/appointments/{appointment.pk}/cancel", {}, bearer(desk))
     assert response.status_code == 200
+
+
+def test_extreme_dates_give_an_answer_not_a_500(carer, hub, service, advisor, window):
+    client = Client()
+    assert client.get(f"{BASE}/slots", {"service": service.pk, "date_from": "9999-12-31"}).status_code == 200
+    assert client.get(f"{BASE}/slots", {"service": service.pk, "date_to": "0001-01-01"}).status_code == 422
+    response = post(client, f"{BASE}/appointments", {
+        "advisor": advisor.pk, "service": service.pk, "starts_at": "9999-12-31T23:30:00-05:00"}, bearer(carer[0]))
+    assert response.status_code == 409
+    response = post(client, f"{BASE}/appointments", {
+        "advisor": advisor.pk, "service": service.pk, "starts_at": "0001-01-01T00:00:00+05:00"}, bearer(carer[0]))
+    assert response.status_code == 422

@@ -202,3 +202,14 @@ def test_the_advisor_marks_attended_on_the_page(carer, service, advisor):
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == "attended"
+
+
+def test_impossible_dates_in_the_address_do_not_break_the_pages(advisor, carer, service):
+    assert client_for(advisor).get(reverse("advice:agenda"), {"from": "2026-02-31"}).status_code == 200
+    assert Client().get(reverse("advice:slots", args=[service.pk]), {"from": "2026-02-31"}).status_code == 200
+    response = client_for(carer[0]).get(reverse("advice:book", args=[service.pk]),
+                                        {"advisor": advisor.pk, "starts": "2026-13-45T10:00"})
+    assert response.status_code == 302
+    response = client_for(carer[0]).get(reverse("advice:book", args=[service.pk]),
+                                        {"advisor": "99999999999999", "starts": "2026-12-01T10:00"})
+    assert response.status_code == 302
