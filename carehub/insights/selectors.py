@@ -124,7 +124,7 @@ def hub_rows(access, *, period: Period, district: str | None = None, sort: str |
     """(rows, sort actually applied) for the hubs the caller may see. A fixed number of queries."""
     hub_ids = insights_hub_ids(access)
     hubs = metrics.hubs_for(hub_ids, district)
-    raw = metrics.compute([h.pk for h in hubs], metrics.period_bucket(period.date_from, period.date_to))
+    raw = metrics.cached_compute([h.pk for h in hubs], metrics.period_bucket(period.date_from, period.date_to))
     cells = []
     for hub in hubs:
         cell = raw[(hub.pk, 0)]
@@ -158,7 +158,7 @@ def hub_for_insights(access, slug: str) -> Hub:
 
 def hub_monthly(access, hub: Hub, *, period: Period) -> list[MonthRow]:
     buckets = metrics.month_buckets(period.date_from, period.date_to)
-    raw = metrics.compute([hub.pk], buckets)
+    raw = metrics.cached_compute([hub.pk], buckets)
     cells = []
     for bucket in buckets:
         cell = raw[(hub.pk, bucket.index)]

@@ -90,3 +90,13 @@ def city(hub, other_hub):
                                cancelled_at=at(2025, 3, 1), starts_at=starts, ends_at=starts + timedelta(minutes=30),
                                blocked_until=starts + timedelta(minutes=30), created_at=at(2025, 2, 1))
     return SimpleNamespace(hub=hub, other_hub=other_hub, people=people, items=items, loans=loans)
+
+
+@pytest.fixture(autouse=True)
+def fresh_insights_cache():
+    """Each test computes its own figures (the dashboard keeps them for ten minutes)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

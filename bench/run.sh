@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make bench`: seed (or reuse) a PostgreSQL database at city scale, then time the pages that matter.
+#
+#   BENCH_HUBS=115 BENCH_YEARS=3 make bench        # the target scale (default)
+#   BENCH_HUBS=20 BENCH_YEARS=1 BENCH_DB=carehub_bench_small make bench   # a quicker run
+#   BENCH_RUNS=30 make bench                       # more timed runs per page
+#
+# The database (BENCH_DB, default carehub_bench) is created if missing, migrated, and seeded with
+# `manage.py seed_scale` only when it has no hubs; a seeded database is reused as it is (drop it to re-seed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+BENCH_DB=${BENCH_DB:-carehub_bench}
+BENCH_SERVER=${BENCH_SERVER:-postgres://postgres@127.0.0.1:5432}
+export BENCH_HUBS=${BENCH_HUBS:-115} BENCH_YEARS=${BENCH_YEARS:-3} BENCH_RUNS=${BENCH_RUNS:-20}
+export DATABASE_URL="$BENCH_SERVER/$BENCH_DB"
+export DEBUG=0 CONN_MAX_AGE=60
+
+echo "== bench database: ${BENCH_DB} on ${BENCH_SERVER%%@*}@…"
+"$BIN/python" bench/ensure_db.py "$BENCH_SERVER" "$BENCH_DB"
+"$BIN/python" manage.py migrate --noinput -v 0
+if [ "$("$BIN/python" bench/ensure_db.py --has-hubs)" = "no" ]; then
+  echo "== seeding ${BENCH_HUBS} hubs x ${BENCH_YEARS} years (manage.py seed_scale)"
+  "$BIN/python" manage.py seed_scale --hubs "$BENCH_HUBS" --years "$BENCH_YEARS"
+else
+  echo "== reusing the seeded database (drop it to re-seed: dropdb $BENCH_DB)"
+fi
+"$BIN/python" bench/measure.py
