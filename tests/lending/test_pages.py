@@ -227,3 +227,58 @@ def test_reserved_item_page_offers_lending_to_that_person_only(desk, hub, item):
         "person": other.pk, "due_on": (today() + days(10)).isoformat(), "need_category": "mobility"})
     assert "reserved for someone else" in response.content.decode()
     assert not Loan.objects.exists()
+
+
+def test_cleaning_and_renewal_from_the_pages(desk, hub, item):
+    loan = lend(desk, item, make_person(hub))
+    client = client_for(desk)
+    client.post(reverse("lending:loan-action", args=[loan.pk, "renew"]))
+    loan.refresh_from_db()
+    assert loan.renewals == 1
+    client.post(reverse("lending:loan-action", args=[loan.pk, "return"]), {"return-condition": "needs_cleaning"})
+    page = client.get(reverse("lending:item", args=[item.asset_tag])).content.decode()
+    assert item.item_type.protocol in page
+    client.post(reverse("lending:item-action", args=[item.asset_tag, "clean"]), {"clean-notes": "done"})
+    item.refresh_from_db()
+    assert item.status == ItemStatus.AVAILABLE
+
+
+def test_donation_taken_in_from_the_page(desk, hub, item_type):
+    client = client_for(desk)
+    response = client.post(reverse("lending:take-in"), {
+        "asset_tag": "don-7", "item_type": item_type.pk, "hub": hub.pk, "condition": "good", "donated": "on",
+        "intake_notes": "Complete"})
+    assert response.status_code == 302
+    missing = client.post(reverse("lending:take-in"), {
+        "asset_tag": "don-8", "item_type": item_type.pk, "hub": hub.pk, "condition": "good", "donated": "on"})
+    assert "Describe the condition check" in missing.content.decode()
+
+
+def test_transfer_sent_from_one_desk_and_received_by_the_other(desk, other_desk, other_hub, item):
+    client_for(desk).post(reverse("lending:transfers"), {"tag": item.asset_tag, "to_hub": other_hub.slug})
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_TRANSIT
+    other = client_for(other_desk)
+    page = other.get(reverse("lending:transfers")).content.decode()
+    assert item.asset_tag in page
+    from lending.models import Transfer
+
+    other.post(reverse("lending:transfer-action", args=[Transfer.objects.get().pk, "receive"]))
+    item.refresh_from_db()
+    assert item.hub == other_hub and item.status == ItemStatus.AVAILABLE
+
+
+@pytest.mark.parametrize("name", ["stock", "holds", "transfers"])
+def test_stock_holds_and_transfer_pages_have_a_bounded_number_of_queries(desk, hub, name,
+                                                                         django_assert_max_num_queries):
+    from carehub.permissions import access_for
+    from lending import services
+
+    for n in range(4):
+        item_type = make_type()
+        lend(desk, make_item(hub, item_type), make_person(hub))
+        for _ in range(3):
+            services.place_hold(access=access_for(desk), hub=hub, item_type=item_type, person_id=make_person(hub).pk)
+    client = client_for(desk)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(f"lending:{name}")).status_code == 200
