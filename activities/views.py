@@ -188,7 +188,10 @@ def desk_today(request):
     access = access_for(request.user)
     if not permissions.can_list_people(access):
         return _forbidden(request)
-    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    try:
+        day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-31
+        day = timezone.localdate()
     return render(request, "activities/desk_today.html", {
         "day": day, "sessions": selectors.desk_sessions_on(access, day),
         "attendance_choices": Booking.Attendance.choices,

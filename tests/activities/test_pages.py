@@ -161,3 +161,38 @@ def test_feed_revoke_stops_the_old_address(hub, carer):
     assert client.get(old.get_absolute_url()).status_code == 404
     new = CalendarFeedToken.objects.get(person=carer[1], revoked_at__isnull=True)
     assert client.get(new.get_absolute_url()).status_code == 200
+
+
+def test_desk_day_with_an_impossible_date_is_not_a_500(hub, desk):
+    response = client_for(desk).get(reverse("activities:today"), {"date": "2026-02-31"})
+    assert response.status_code == 200
+
+
+def test_desk_day_queries_stay_bounded(hub, desk, django_assert_max_num_queries):
+    from django.utils import timezone
+    for hour in (9, 11, 13, 15, 17):
+        session = make_session(hub, days=1, hour=hour, capacity=3)
+        for _ in range(4):
+            services.book_session(access=access_for(desk), session_id=session.pk, person_id=make_person(hub).pk)
+    day = (timezone.localdate() + __import__("datetime").timedelta(days=1)).isoformat()
+    client = client_for(desk)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("activities:today"), {"date": day})
+    assert response.content.decode().count("Did not come") >= 15
+
+
+def test_my_bookings_queries_stay_bounded(hub, django_assert_max_num_queries):
+    user, _ = make_caregiver(hub)
+    for days in range(2, 12):
+        services.book_session(access=access_for(user), session_id=make_session(hub, days=days).pk)
+    client = client_for(user)
+    client.get(reverse("activities:mine"))
+    with django_assert_max_num_queries(12):  # constant: session, user, access, person, feed token, lists
+        client.get(reverse("activities:mine"))
+
+
+def test_programme_reads_in_catalan_and_spanish(client, hub, settings):
+    make_session(hub, capacity=5)
+    settings.LANGUAGE_CODE = "ca"
+    assert "Queden 5 places" in client.get(reverse("activities:programme"), HTTP_ACCEPT_LANGUAGE="ca").content.decode()
+    assert "Quedan 5 plazas" in client.get(reverse("activities:programme"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
