@@ -1,4 +1,5 @@
-"""Emails about bookings and sessions, each in the person's language.
+"""Emails about bookings and sessions, each in the person's language (plain-text templates in
+templates/activities/email/).
 
 Only called after the transaction commits (services use `transaction.on_commit`), so nobody is told about a
 place that a rollback took back. Each function reloads what it needs, so the message shows committed data.
@@ -6,6 +7,7 @@ place that a rollback took back. Each function reloads what it needs, so the mes
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,13 +22,19 @@ def _when(session: Session) -> str:
     return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}–{end:%H:%M}"
 
 
-def _link(session: Session) -> str:
-    return f"{settings.SITE_URL}{session.get_absolute_url()}"
+def _values(person: Person, session: Session) -> dict:
+    """What every message names; call inside translation.override so the date reads in the person's language."""
+    return {
+        "name": person.first_name, "title": session.activity.title, "when": _when(session),
+        "where": session.activity.where, "link": f"{settings.SITE_URL}{session.get_absolute_url()}",
+        "hub": session.activity.hub.name,
+    }
 
 
-def _send(person: Person, subject: str, body: str) -> int:
+def _send(person: Person, subject: str, template: str, values: dict) -> int:
     if not person.email or person.erased_at is not None:
         return 0
+    body = render_to_string(f"activities/email/{template}", values).strip() + "\n"
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email], fail_silently=False)
 
 
@@ -37,16 +45,8 @@ def booking_promoted(booking_id: int) -> int:
         return 0
     session = booking.session
     with translation.override(booking.person.preferred_language):
-        subject = _("You have a place: %(title)s") % {"title": session.activity.title}
-        body = _(
-            "Hello %(name)s,\n\nA place has become free and your booking is now confirmed:\n\n"
-            "%(title)s\n%(when)s\n%(where)s\n\nIf you cannot come, please cancel so that someone else can go:\n"
-            "%(link)s\n\n%(hub)s"
-        ) % {
-            "name": booking.person.first_name, "title": session.activity.title, "when": _when(session),
-            "where": session.activity.where, "link": _link(session), "hub": session.activity.hub.name,
-        }
-    return _send(booking.person, subject, body)
+        values = _values(booking.person, session)
+        return _send(booking.person, _("You have a place: %(title)s") % values, "promoted.txt", values)
 
 
 def session_changed(session_id: int, person_ids: list[int], *, cancelled: bool) -> int:
@@ -57,37 +57,15 @@ def session_changed(session_id: int, person_ids: list[int], *, cancelled: bool) 
     sent = 0
     for person in Person.objects.filter(pk__in=person_ids, erased_at__isnull=True).exclude(email=""):
         with translation.override(person.preferred_language):
-            values = {
-                "name": person.first_name, "title": session.activity.title, "when": _when(session),
-                "where": session.activity.where, "link": _link(session), "hub": session.activity.hub.name,
-            }
+            values = _values(person, session)
             if cancelled:
-                subject = _("Cancelled: %(title)s") % values
-                body = _(
-                    "Hello %(name)s,\n\nWe are sorry: this session has been cancelled.\n\n%(title)s\n%(when)s\n"
-                    "%(where)s\n\nSee what else is on: %(link)s\n\n%(hub)s"
-                ) % values
+                sent += _send(person, _("Cancelled: %(title)s") % values, "cancelled.txt", values)
             else:
-                subject = _("New date or time: %(title)s") % values
-                body = _(
-                    "Hello %(name)s,\n\nThis session has changed. It is now:\n\n%(title)s\n%(when)s\n%(where)s\n\n"
-                    "Your place is kept. If you cannot come at the new time, please cancel:\n%(link)s\n\n"
-                    "%(hub)s"
-                ) % values
-        sent += _send(person, subject, body)
+                sent += _send(person, _("New date or time: %(title)s") % values, "rescheduled.txt", values)
     return sent
 
 
 def session_reminder(booking: Booking) -> int:
-    session = booking.session
     with translation.override(booking.person.preferred_language):
-        subject = _("Tomorrow: %(title)s") % {"title": session.activity.title}
-        body = _(
-            "Hello %(name)s,\n\nA reminder of your place tomorrow:\n\n%(title)s\n%(when)s\n%(where)s\n\n"
-            "If you cannot come, please cancel so that someone on the waitlist can go:\n%(link)s\n\n"
-            "%(hub)s"
-        ) % {
-            "name": booking.person.first_name, "title": session.activity.title, "when": _when(session),
-            "where": session.activity.where, "link": _link(session), "hub": session.activity.hub.name,
-        }
-    return _send(booking.person, subject, body)
+        values = _values(booking.person, booking.session)
+        return _send(booking.person, _("Tomorrow: %(title)s") % values, "reminder.txt", values)

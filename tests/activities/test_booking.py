@@ -153,3 +153,16 @@ def test_the_database_refuses_a_session_over_capacity(hub):
     Session.objects.filter(pk=session.pk).update(confirmed_count=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Session.objects.filter(pk=session.pk).update(confirmed_count=2)
+
+
+def test_promotion_email_in_catalan_is_plain_text_without_html_escapes(hub, django_capture_on_commit_callbacks):
+    session = make_session(hub, capacity=1, title="Xerrada d'estiu")
+    first = make_caregiver(hub)
+    second = make_caregiver(hub, preferred_language="ca")
+    held = book(first[0], session)
+    book(second[0], session)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_booking(access=access_for(first[0]), booking_id=held.pk)
+    body = mail.outbox[0].body
+    assert "Xerrada d'estiu" in body and "&#x27;" not in body
+    assert "la teva reserva ja està confirmada" in body
