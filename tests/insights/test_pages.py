@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from carehub.insights.metrics import FIGURES
 from carehub.models import Role
 from tests.conftest import client_for, make_caregiver, make_user
 
@@ -57,10 +58,11 @@ def test_csv_is_exactly_the_table_with_suppression(city, planner):
     header, body = rows[0], rows[1:]
     assert len(header) == 3 + 16
     assert [r[0] for r in body] == [city.hub.name, city.other_hub.name]
-    by_hub = {r[0]: dict(zip(header, r)) for r in body}
-    assert by_hub[city.other_hub.name]["Loans"] == "<5"
-    assert by_hub[city.hub.name]["Loans"] == "6"
-    assert by_hub[city.hub.name]["Sessions held"] == "<5"
+    keys = ["hub", "district", "population"] + [f.key for f in FIGURES]
+    by_hub = {r[0]: dict(zip(keys, r)) for r in body}
+    assert by_hub[city.other_hub.name]["loans"] == "<5"
+    assert by_hub[city.hub.name]["loans"] == "6"
+    assert by_hub[city.hub.name]["sessions_held"] == "<5"
     page = client.get("/insights/" + Q + "&sort=-loans").content.decode()
     for row in body:
         for text in row[3:]:
