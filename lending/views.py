@@ -400,7 +400,7 @@ def holds(request, access):
     """The waiting lists of the caller's hubs, per type, in queue order with positions."""
     queue = (
         selectors.holds_visible_to(access).filter(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED])
-        .order_by("hub__name", "item_type__name", "-status", "priority", "queued_at", "id")
+        .order_by("hub__name", "item_type__name", "status", "priority", "queued_at", "id")  # offered first
     )
     rows = list(queue[:500])
     positions: dict = {}
