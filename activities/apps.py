@@ -18,5 +18,6 @@ class ActivitiesConfig(AppConfig):
             ("activities:today", _("Today's sessions"), permissions.can_list_people),
             ("activities:manage", _("Programme activities"),
              lambda access: access.is_admin or bool(access.hubs_with(Role.COORDINATOR))),
-            ("activities:groups", _("Support groups"), lambda access: bool(access.hubs_with(Role.FACILITATOR))),
+            ("activities:groups", _("Support groups"),
+             lambda access: bool(access.hubs_with(Role.FACILITATOR, Role.COORDINATOR))),
         ])

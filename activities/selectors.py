@@ -87,6 +87,13 @@ def my_booking_for(person: Person | None, session: Session) -> Booking | None:
         status=Booking.Status.CANCELLED).first()
 
 
+def my_bookings_among(person: Person, session_ids: list[int]) -> dict[int, Booking]:
+    """The person's live bookings in these sessions, by session id, with waitlist positions (one query)."""
+    bookings = (Booking.objects.filter(person=person, session_id__in=session_ids)
+                .exclude(status=Booking.Status.CANCELLED).annotate(waitlist_position=waitlist_position()))
+    return {booking.session_id: booking for booking in bookings}
+
+
 def live_bookings(session: Session) -> QuerySet[Booking]:
     return (session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("person")
             .order_by("status", "created_at", "id"))

@@ -52,8 +52,15 @@ def programme(request):
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    access = access_for(request.user)
+    if access.person is not None:
+        # One query for the whole page: which of these sessions the caller already holds a place in.
+        mine = selectors.my_bookings_among(access.person, [session.pk for session in page.object_list])
+        for session in page.object_list:
+            session.my_booking = mine.get(session.pk)
     return render(request, "activities/programme.html", {
         "filter": filterset, "page": page, "query_string": query.urlencode(),
+        "can_book_for_others": permissions.can_list_people(access),
     })
 
 

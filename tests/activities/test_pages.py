@@ -196,3 +196,20 @@ def test_programme_reads_in_catalan_and_spanish(client, hub, settings):
     settings.LANGUAGE_CODE = "ca"
     assert "Queden 5 places" in client.get(reverse("activities:programme"), HTTP_ACCEPT_LANGUAGE="ca").content.decode()
     assert "Quedan 5 plazas" in client.get(reverse("activities:programme"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+
+def test_programme_shows_my_place_or_waitlist_number_instead_of_book(hub):
+    full = make_session(hub, capacity=1, title="Plena")
+    services.book_session(access=access_for(make_caregiver(hub)[0]), session_id=full.pk)
+    user, _ = make_caregiver(hub, preferred_language="en")
+    open_session = make_session(hub, title="Oberta", days=4)
+    services.book_session(access=access_for(user), session_id=full.pk)
+    services.book_session(access=access_for(user), session_id=open_session.pk)
+    page = client_for(user).get(reverse("activities:programme")).content.decode()
+    assert "You have a place" in page and "You are number 1 on the waitlist" in page
+
+
+def test_programme_offers_staff_to_book_for_someone(hub, desk):
+    session = make_session(hub)
+    page = client_for(desk).get(reverse("activities:programme")).content.decode()
+    assert reverse("activities:book-for", args=[session.pk]) in page
