@@ -134,3 +134,9 @@ class AvailabilityForm(forms.Form):
                                  to_field_name="slug", empty_label=_("All hubs"))
     type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all(), required=False,
                                   empty_label=_("All types"))
+
+
+class JoinWaitlistForm(forms.Form):
+    item_type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all())
+    need_category = forms.ChoiceField(label=_("What it is for"), choices=NeedCategory.choices,
+                                      initial=NeedCategory.OTHER, help_text=_("In broad terms; no medical details."))

@@ -7,6 +7,7 @@ app_name = "lending"
 urlpatterns = [
     # Public: which hubs have an item of each type available now (other pages link to this name).
     path("", views.availability, name="availability"),
+    path("waiting-list/", views.join_waitlist, name="join-waitlist"),
     path("desk/", views.desk, name="desk"),
     path("desk/find/", views.find, name="find"),
     path("items/", views.stock_items, name="items"),

@@ -77,7 +77,33 @@ def availability(request):
     if form.is_valid():
         hub, item_type = form.cleaned_data["hub"], form.cleaned_data["type"]
     rows = list(selectors.availability(hub=hub, item_type=item_type))
-    return render(request, "lending/availability.html", {"form": form, "rows": rows, "item_type": item_type})
+    person = access_for(request.user).person
+    join_form = forms.JoinWaitlistForm() if person is not None and person.home_hub_id else None
+    return render(request, "lending/availability.html", {"form": form, "rows": rows, "item_type": item_type,
+                                                         "join_form": join_form, "person": person})
+
+
+@login_required
+@require_POST
+def join_waitlist(request):
+    """A caregiver joins the waiting list for a type at their home hub (offered at once if one is ready)."""
+    access = access_for(request.user)
+    person = access.person
+    form = forms.JoinWaitlistForm(request.POST)
+    if person is None or not form.is_valid():
+        messages.error(request, _("Choose a type of item."))
+        return redirect("lending:availability")
+    try:
+        hold = services.place_hold(access=access, hub=person.home_hub, item_type=form.cleaned_data["item_type"],
+                                   person_id=person.pk, need_category=form.cleaned_data["need_category"])
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("lending:availability")
+    if hold.status == HoldStatus.OFFERED:
+        messages.success(request, _("One is ready for you: collect it at your hub within 3 days."))
+    else:
+        messages.success(request, _("You are on the waiting list. We will email you when one is ready."))
+    return redirect("account")
 
 
 # --- the desk -------------------------------------------------------------------------------------------

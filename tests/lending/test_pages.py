@@ -282,3 +282,25 @@ def test_stock_holds_and_transfer_pages_have_a_bounded_number_of_queries(desk, h
     client = client_for(desk)
     with django_assert_max_num_queries(12):
         assert client.get(reverse(f"lending:{name}")).status_code == 200
+
+
+def test_caregiver_joins_a_waiting_list_at_their_hub_from_the_availability_page(desk, hub, item, carer):
+    from lending.models import Hold
+
+    user, person = carer
+    lend(desk, item, make_person(hub))
+    client = client_for(user)
+    assert "Join the waiting list" in client.get(reverse("lending:availability")).content.decode()
+    response = client.post(reverse("lending:join-waitlist"), {"item_type": item.item_type_id,
+                                                              "need_category": "mobility"})
+    assert response.status_code == 302
+    hold = Hold.objects.get()
+    assert (hold.person, hold.hub, hold.status) == (person, hub, HoldStatus.WAITING)
+    again = client.post(reverse("lending:join-waitlist"), {"item_type": item.item_type_id,
+                                                           "need_category": "mobility"}, follow=True)
+    assert "already waiting" in again.content.decode() and Hold.objects.count() == 1
+
+
+def test_anonymous_visitor_sees_no_waiting_list_form(client, item):
+    page = client.get(reverse("lending:availability"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Join the waiting list" not in page
