@@ -6,7 +6,7 @@
     var source = document.getElementById("insights-data");
     if (!source || typeof window.Chart === "undefined") return;
     var data = JSON.parse(source.textContent);
-    var colour = "#1d5e8c";
+    var colour = "#8a1538"; // --brand in site.css
     function scale(rate) {
       return rate ? { beginAtZero: true, ticks: { callback: function (v) { return Math.round(v * 100) + " %"; } } }
                   : { beginAtZero: true };
@@ -33,7 +33,7 @@
         type: "line",
         data: { labels: data.trend.months,
                 datasets: [{ label: data.trend.label, data: data.trend.values, borderColor: colour, spanGaps: false }] },
-        options: { animation: false, scales: { y: scale(data.trend.rate) } }
+        options: { animation: false, aspectRatio: 3, scales: { y: scale(data.trend.rate) } }
       });
     }
   }
