@@ -69,6 +69,9 @@ def service_list(request):
     access = access_for(request.user)
     return render(request, "advice/service_list.html", {
         "form": form, "hub": hub, "services": offered, "access": access, "person_id": _person_param(request),
+        "can_see_agenda": access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR)),
+        "can_publish_hours": access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.COORDINATOR)),
+        "can_manage_services": access.is_admin or bool(access.hubs_with(Role.COORDINATOR)),
     })
 
 

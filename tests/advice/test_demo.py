@@ -35,3 +35,32 @@ def test_the_demo_loads_advice_everywhere():
                                     date_to=today + timedelta(days=14)), hub
     assert Appointment.objects.filter(person__user__username="carer", status="booked").exists()
     assert CaseNote.objects.exists()
+
+
+def test_every_advice_page_answers_every_demo_account():
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    call_command("load_demo", stdout=StringIO())
+    first = Hub.objects.order_by("pk").first()
+    service = AdviceService.objects.filter(hub=first).first()
+    appointment = Appointment.objects.filter(hub=first).first()
+    slot = selectors.free_slots(service=service, date_from=timezone.localdate() + timedelta(days=1),
+                                date_to=timezone.localdate() + timedelta(days=14))[0]
+    pages = [
+        reverse("advice:services") + f"?hub={first.slug}", reverse("advice:slots", args=[service.pk]),
+        reverse("advice:book", args=[service.pk]) + f"?advisor={slot.advisor_id}&starts="
+        + slot.starts_at.isoformat().replace("+", "%2B") + "&q=a",
+        reverse("advice:mine"), reverse("advice:appointment", args=[appointment.pk]), reverse("advice:agenda"),
+        reverse("advice:availability"), reverse("advice:manage-services"),
+        reverse("advice:edit-service", args=[service.pk]), reverse("account"),
+        reverse("person-detail", args=[appointment.person_id]),
+    ]
+    for user in get_user_model().objects.filter(username__in=[
+            "admin", "desk", "coordinator", "advisor", "facilitator", "desk2", "planner", "carer"]):
+        client = client_for(user)
+        for url in pages:
+            status = client.get(url).status_code
+            assert status in (200, 302, 403, 404), (user.username, url, status)

@@ -213,3 +213,12 @@ def test_impossible_dates_in_the_address_do_not_break_the_pages(advisor, carer, 
     response = client_for(carer[0]).get(reverse("advice:book", args=[service.pk]),
                                         {"advisor": "99999999999999", "starts": "2026-12-01T10:00"})
     assert response.status_code == 302
+
+
+def test_staff_links_follow_the_role(facilitator, coordinator, advisor):
+    facilitator_html = client_for(facilitator).get(reverse("advice:services")).content.decode()
+    assert reverse("advice:manage-services") not in facilitator_html
+    assert f'href="{reverse("advice:agenda")}"' not in facilitator_html
+    advisor_html = client_for(advisor).get(reverse("advice:services")).content.decode()
+    assert reverse("advice:availability") in advisor_html and reverse("advice:manage-services") not in advisor_html
+    assert reverse("advice:manage-services") in client_for(coordinator).get(reverse("advice:services")).content.decode()
