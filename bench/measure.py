@@ -14,26 +14,26 @@ from datetime import timedelta
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carehub.settings")
 
-import logging  # noqa: E402
-import warnings  # noqa: E402
+import logging
+import warnings
 
-import django  # noqa: E402
+import django
 
 django.setup()
 logging.getLogger("axes").setLevel(logging.WARNING)  # force_login would log every login
 warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, without collectstatic
 
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.utils import timezone
 
-from activities.models import Booking  # noqa: E402
-from advice.models import Appointment  # noqa: E402
-from carehub.models import Hub, Person, Role, StaffRole  # noqa: E402
-from lending.models import Loan  # noqa: E402
+from activities.models import Booking
+from advice.models import Appointment
+from carehub.models import Hub, Person, Role, StaffRole
+from lending.models import Loan
 
 RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 
@@ -66,7 +66,7 @@ def measure(name: str, c: Client, url: str, *, cold: bool = False):
             timings.append((time.perf_counter() - began) * 1000)
         queries.append(len(captured.captured_queries))
     timings.sort()
-    p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
+    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
     q = f"{min(queries)}" if min(queries) == max(queries) else f"{min(queries)}-{max(queries)}"
     print(f"| {name:<50} | {statistics.median(timings):>9.1f} | {p95:>9.1f} | {q:>7} |")
     sys.stdout.flush()

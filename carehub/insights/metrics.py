@@ -331,7 +331,7 @@ def compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None =
     return result
 
 
-def _median_sql(values_sql: str, dialect: "_Dialect | None" = None) -> str:
+def _median_sql(values_sql: str, dialect: _Dialect | None = None) -> str:
     if dialect is not None and dialect.pg:
         return f"""SELECT hub_id, k, percentile_cont(0.5) WITHIN GROUP (ORDER BY v), COUNT(*)
                    FROM ({values_sql}) vals GROUP BY hub_id, k"""

@@ -110,8 +110,8 @@ def test_unknown_hub_is_404(client, planner):
 
 
 def _hubs_with_activity(n):
-    from tests.insights.conftest import at, make_item, make_loan
     from lending.models import ItemType
+    from tests.insights.conftest import at, make_item, make_loan
 
     item_type = ItemType.objects.create(name=f"Crutches {n}", category="mobility")
     for i in range(n):

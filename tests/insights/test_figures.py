@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from carehub.insights import metrics
-from tests.insights.conftest import PERIOD, at
+from tests.insights.conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.conftest import make_hub
 
 pytestmark = pytest.mark.django_db
 
-TINY = dict(hubs=2, years=0.1, people_per_hub=40, items_per_hub=5, seed=7)
+TINY = {"hubs": 2, "years": 0.1, "people_per_hub": 40, "items_per_hub": 5, "seed": 7}
 
 
 def test_fills_an_empty_database_with_every_kind_of_activity():

@@ -150,12 +150,12 @@ class Command(BaseCommand):
             return 0
         if self.pg:
             table = connection.ops.quote_name(model._meta.db_table)
-            with connection.cursor() as cursor:
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for n, row in enumerate(rows, 1):
-                        copy.write_row(row)
-                        if n % BATCH == 0:
-                            self.progress.advance(BATCH)
+            statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+                for n, row in enumerate(rows, 1):
+                    copy.write_row(row)
+                    if n % BATCH == 0:
+                        self.progress.advance(BATCH)
             self.progress.advance(len(rows) % BATCH)
         else:
             self.bulk(model, [model(**dict(zip(columns, row))) for row in rows])  # columns are attnames
