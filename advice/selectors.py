@@ -214,3 +214,14 @@ def exceptions_visible_to(access: Access) -> QuerySet[AvailabilityException]:
     coordinated = access.hubs_with(Role.COORDINATOR)
     advisors_there = StaffRole.objects.filter(role=Role.ADVISOR, hub_id__in=coordinated).values("user_id")
     return rows.filter(Q(advisor_id=access.user.pk) | Q(advisor_id__in=advisors_there))
+
+
+def booked_during(*, advisor_id: int, day: date, start_time=None, end_time=None) -> int:
+    """How many booked appointments the advisor has on `day` (or within its hours): a day off does not cancel
+    them, so whoever adds it is told to move or cancel them."""
+    if start_time is None:
+        start, end = _window_bounds(day, day)
+    else:
+        start, end = slot_math.local_datetime(day, start_time), slot_math.local_datetime(day, end_time)
+    return Appointment.objects.filter(advisor_id=advisor_id, status=Appointment.Status.BOOKED,
+                                      starts_at__lt=end, blocked_until__gt=start).count()

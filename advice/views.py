@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import errors, permissions
@@ -332,6 +333,15 @@ def availability(request):
                 note=data["note"],
             )
             messages.success(request, _("The exception is saved."))
+            if data["kind"] == "closed":
+                clashes = selectors.booked_during(advisor_id=data["advisor"].pk, day=data["date"],
+                                                  start_time=data["start_time"], end_time=data["end_time"])
+                if clashes:
+                    messages.warning(request, ngettext(
+                        "%(n)d appointment is already booked in that time. It stays booked: cancel it from "
+                        "the agenda if the advisor cannot attend.",
+                        "%(n)d appointments are already booked in that time. They stay booked: cancel them from "
+                        "the agenda if the advisor cannot attend.", clashes) % {"n": clashes})
             return redirect("advice:availability")
         if what == "remove-window":
             services.remove_availability(access=access, availability_id=int(request.POST.get("id", "0")))

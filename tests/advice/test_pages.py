@@ -222,3 +222,16 @@ def test_staff_links_follow_the_role(facilitator, coordinator, advisor):
     advisor_html = client_for(advisor).get(reverse("advice:services")).content.decode()
     assert reverse("advice:availability") in advisor_html and reverse("advice:manage-services") not in advisor_html
     assert reverse("advice:manage-services") in client_for(coordinator).get(reverse("advice:services")).content.decode()
+
+
+def test_a_day_off_over_booked_appointments_warns_and_keeps_them(advisor, carer, service, window, tuesday):
+    start = at(tuesday, "10:00")
+    appointment = Appointment.objects.create(service=service, advisor=advisor, hub=service.hub, person=carer[1],
+                                             starts_at=start, ends_at=start + timedelta(minutes=30),
+                                             blocked_until=start + timedelta(minutes=30))
+    response = client_for(advisor).post(reverse("advice:availability"), {
+        "what": "exception", "exception-advisor": advisor.pk, "exception-date": tuesday.isoformat(),
+        "exception-kind": "closed"}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["success", "warning"]
+    appointment.refresh_from_db()
+    assert appointment.status == "booked"
