@@ -64,10 +64,13 @@ def _parse_day(value, default):
 # --- choose a service, see free slots, book -------------------------------------------------------------
 def service_list(request):
     """Choose a hub, then one of its services. Open to everyone (the slots are public)."""
-    form = ChooseServiceForm(request.GET or None)
+    access = access_for(request.user)
+    data = request.GET.copy()
+    if not data.get("hub") and access.person is not None:  # a caregiver starts at their own hub
+        data["hub"] = access.person.home_hub.slug
+    form = ChooseServiceForm(data or None)
     hub = form.cleaned_data["hub"] if form.is_bound and form.is_valid() else None
     offered = selectors.services_offered(hub=hub) if hub else selectors.services_offered().none()
-    access = access_for(request.user)
     return render(request, "advice/service_list.html", {
         "form": form, "hub": hub, "services": offered, "access": access, "person_id": _person_param(request),
         "can_see_agenda": access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR)),

@@ -235,3 +235,8 @@ def test_a_day_off_over_booked_appointments_warns_and_keeps_them(advisor, carer,
     assert [m.level_tag for m in response.context["messages"]] == ["success", "warning"]
     appointment.refresh_from_db()
     assert appointment.status == "booked"
+
+
+def test_a_caregiver_sees_their_own_hubs_services_first(carer, service):
+    html = client_for(carer[0]).get(reverse("advice:services")).content.decode()
+    assert service.name in html
