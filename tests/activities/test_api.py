@@ -141,3 +141,13 @@ def test_nonsense_input_is_4xx_never_500(client, hub):
         "hub": hub.slug, "title": "X", "kind": "talk", "capacity": 3, "starts_at": at(2, 12).isoformat(),
         "ends_at": at(2, 11).isoformat()}, content_type=JSON, **bearer(coordinator))
     assert response.status_code == 422
+
+
+def test_session_list_queries_stay_bounded(client, hub, django_assert_max_num_queries):
+    from activities.models import Frequency
+    from .helpers import make_activity
+    make_activity(hub, frequency=Frequency.WEEKLY, occurrences=40)
+    make_activity(hub, frequency=Frequency.WEEKLY, occurrences=40, title="Passejada")
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/v1/activities/sessions", {"limit": 100})
+    assert len(response.json()["items"]) == 80

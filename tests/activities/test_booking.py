@@ -166,3 +166,20 @@ def test_promotion_email_in_catalan_is_plain_text_without_html_escapes(hub, djan
     body = mail.outbox[0].body
     assert "Xerrada d'estiu" in body and "&#x27;" not in body
     assert "la teva reserva ja està confirmada" in body
+
+
+def test_counter_guard_refuses_a_place_past_capacity_with_a_409_not_a_500(hub):
+    from activities.services import _adjust_confirmed
+    session = make_session(hub, capacity=1)
+    Session.objects.filter(pk=session.pk).update(confirmed_count=1)
+    with pytest.raises(activity_errors.SessionFull) as caught:
+        _adjust_confirmed(session, 1)
+    assert caught.value.status == 409
+    assert Session.objects.get(pk=session.pk).confirmed_count == 1
+
+
+def test_booking_before_the_window_opens_is_refused(hub, carer):
+    session = make_session(hub, days=20, booking_opens_days_before=7)
+    with pytest.raises(activity_errors.SessionNotBookable) as caught:
+        book(carer[0], session)
+    assert caught.value.code == "booking_not_open"
