@@ -129,9 +129,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = self.seed(hubs, people_per_hub, items_per_hub)
         self.progress.finish()
-        if self.pg:
+        if self.pg and connection.get_autocommit():
+            # Fresh statistics for the planner, and the visibility map and hint bits set once here rather than
+            # by the first queries that read a million freshly copied rows.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Seeded in {clock.monotonic() - began:.0f} s: {summary}."))
 
