@@ -17,6 +17,7 @@ from carehub.models import District, Hub
 from . import metrics, suppression
 from .metrics import COUNT, DAYS, FIGURES, FIGURES_BY_KEY, PER_1000, RATE
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # keeps date arithmetic far from year 9999
 MAX_MONTHS = 61  # five years and a month: bounds the monthly buckets (and the work) of one request
 SORT_KEYS = ("hub", "district", "population") + tuple(f.key for f in FIGURES)
 
@@ -45,6 +46,9 @@ def parse_period(date_from: date | None, date_to: date | None) -> Period:
     date_to = date_to or default.date_to
     date_from = date_from or min(default.date_from, date_to)
     period = Period(date_from, date_to)
+    for day, name in ((date_from, "date_from"), (date_to, "date_to")):
+        if not EARLIEST <= day <= LATEST:
+            raise errors.ValidationFailed(_("Choose dates between 2000 and 2100."), code="invalid_period", field=name)
     if date_from > date_to:
         raise errors.ValidationFailed(_("The start of the period must be before its end."), code="invalid_period",
                                       field="date_from")

@@ -24,7 +24,8 @@ def _choices(request, access):
     """Period, district, sort and trend choices from the query string (invalid input: the defaults)."""
     hubs = metrics.hubs_for(selectors.insights_hub_ids(access))
     form = InsightsFilterForm(request.GET or None, hubs=hubs)
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # the valid fields are used even when another one is not (its error is shown)
+    data = getattr(form, "cleaned_data", {})
     try:
         period = selectors.parse_period(data.get("date_from"), data.get("date_to"))
     except errors.DomainError as exc:

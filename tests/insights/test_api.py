@@ -98,7 +98,8 @@ def test_district_filter(client, city, planner):
 
 
 @pytest.mark.parametrize("query", ["date_from=2025-03-01&date_to=2025-01-01", "date_from=2015-01-01&date_to=2025-01-01",
-                                   "district=atlantis", "date_from=yesterday"])
+                                   "district=atlantis", "date_from=yesterday",
+                                   "date_from=9999-12-01&date_to=9999-12-31", "date_from=0001-01-01&date_to=0001-01-31"])
 def test_bad_input_is_422_not_500(client, city, planner, query):
     response = get(client, f"/api/v1/insights/hubs?{query}", planner)
     assert response.status_code == 422

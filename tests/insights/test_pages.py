@@ -103,3 +103,15 @@ def test_page_query_count_is_bounded(city, planner, django_assert_max_num_querie
     client = client_for(planner)
     with django_assert_max_num_queries(35):
         assert client.get("/insights/" + Q).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["date_from=9999-12-01&date_to=9999-12-31", "figure=nope&sort=%27;drop",
+                                   "trend_hub=nowhere&district=atlantis"])
+def test_odd_input_never_gives_a_500(city, planner, query):
+    assert client_for(planner).get(f"/insights/?{query}").status_code == 200
+    assert client_for(planner).get(f"/insights/hubs.csv?{query}").status_code == 200
+
+
+def test_a_bad_field_keeps_the_good_ones(city, planner):
+    html = client_for(planner).get("/insights/?date_from=2025-01-01&date_to=2025-03-31&figure=nope").content.decode()
+    assert "2025-03-31" in html or "31/03/2025" in html or "03/31/2025" in html
