@@ -498,15 +498,22 @@ def _hold_for_update(access: Access, hold_id: int) -> Hold:
     )
     if not allowed:
         raise errors.NotFound(_("No such hold."), code="hold_not_found")
-    # Item first, then the hold: the same order as lending. The offer may change between the unlocked read
-    # and the lock (another desk offered or released an item): then lock the item it points to now and read
-    # again, so that the caller always holds the lock of the item its hold is about.
+    return _lock_hold(hold)
+
+
+def _lock_hold(hold: Hold) -> Hold:
+    """Lock the item offered to `hold` (if any), then the hold: the same order as lending.
+
+    The offer may change between the unlocked read and the lock (another desk offered or released an item):
+    then lock the item it points to now and read again, so that the caller always holds the lock of the item
+    its hold is about.
+    """
     locked_item_id = None
     for _attempt in range(3):
         if hold.offered_item_id and hold.offered_item_id != locked_item_id:
             Item.objects.select_for_update(of=("self",)).filter(pk=hold.offered_item_id).first()
             locked_item_id = hold.offered_item_id
-        hold = Hold.objects.select_for_update(of=("self",)).select_related("person").get(pk=hold_id)
+        hold = Hold.objects.select_for_update(of=("self",)).select_related("person").get(pk=hold.pk)
         if hold.offered_item_id is None or hold.offered_item_id == locked_item_id:
             return hold
     raise errors.Conflict(code="hold_changed")
@@ -545,9 +552,7 @@ def expire_offer(*, access: Access | None, hold_id: int, now=None) -> Hold:
         first = Hold.objects.filter(pk=hold_id).first()
         if first is None:
             raise errors.NotFound(code="hold_not_found")
-        if first.offered_item_id:
-            Item.objects.select_for_update(of=("self",)).filter(pk=first.offered_item_id).first()
-        hold = Hold.objects.select_for_update(of=("self",)).get(pk=hold_id)
+        hold = _lock_hold(first)
         if hold.status != HoldStatus.OFFERED or hold.offer_expires_at > now:
             return hold
     if hold.status != HoldStatus.OFFERED:
