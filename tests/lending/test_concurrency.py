@@ -104,3 +104,33 @@ def test_returning_locks_item_then_loan(hub, desk, item_type):
         services.return_loan(access=access_for(desk), loan_id=loan.pk, condition="good")
     locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert '"lending_item"' in locking[0] and '"lending_loan"' in locking[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_holds_placed_at_once_on_the_last_item_offer_it_to_exactly_one_person(hub, desk, item_type):
+    from lending.models import Hold, HoldStatus
+
+    item = make_item(hub, item_type, asset_tag="LAST-CB")
+    people = [make_person(hub) for _ in range(8)]
+    barrier = threading.Barrier(len(people))
+    failures = []
+
+    def attempt(person):
+        try:
+            barrier.wait(timeout=30)
+            services.place_hold(access=access_for(desk), hub=hub, item_type=item_type, person_id=person.pk)
+        except Exception as exc:  # noqa: BLE001 - any error fails the test below
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures
+    assert Hold.objects.filter(status=HoldStatus.OFFERED, offered_item=item).count() == 1
+    assert Hold.objects.filter(status=HoldStatus.WAITING).count() == len(people) - 1
+    assert Item.objects.get(pk=item.pk).status == ItemStatus.RESERVED
