@@ -134,3 +134,31 @@ def test_holds_placed_at_once_on_the_last_item_offer_it_to_exactly_one_person(hu
     assert Hold.objects.filter(status=HoldStatus.OFFERED, offered_item=item).count() == 1
     assert Hold.objects.filter(status=HoldStatus.WAITING).count() == len(people) - 1
     assert Item.objects.get(pk=item.pk).status == ItemStatus.RESERVED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_desks_returning_the_same_loan_record_one_return(hub, desk, item_type):
+    item = make_item(hub, item_type, asset_tag="RET-WC")
+    loan = services.lend_item(access=access_for(desk), item_tag=item.asset_tag, borrower_id=make_person(hub).pk)
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def attempt():
+        try:
+            barrier.wait(timeout=30)
+            try:
+                services.return_loan(access=access_for(desk), loan_id=loan.pk, condition="good")
+                outcomes.append("ok")
+            except Exception as exc:  # noqa: BLE001 - the test records what each thread got
+                outcomes.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == sorted(["ok"] + ["LoanAlreadyReturned"] * 7)
+    assert Loan.objects.get(pk=loan.pk).history.count() == 2  # created, returned: once
