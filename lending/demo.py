@@ -26,20 +26,21 @@ from .models import (
     NeedCategory,
 )
 
+# Names in Catalan, the hubs' first language (item types are data, not interface strings).
 # (code, name, category, loan days, needs cleaning, referral, max age years, safety check days, deposit)
 TYPES = [
-    ("WC", "Folding wheelchair", Category.MOBILITY, 180, True, False, None, None, "30"),
-    ("WF", "Walking frame with wheels", Category.MOBILITY, 180, True, False, None, None, "10"),
-    ("CR", "Crutches (pair)", Category.MOBILITY, 90, True, False, None, None, "0"),
-    ("WS", "Walking stick", Category.MOBILITY, 90, False, False, None, None, "0"),
-    ("SC", "Shower chair", Category.BATHING, 180, True, False, None, None, "0"),
-    ("TB", "Bath transfer bench", Category.BATHING, 180, True, False, None, None, "0"),
-    ("TS", "Raised toilet seat", Category.BATHING, 180, True, False, None, None, "0"),
-    ("PB", "Powered care bed", Category.BED_TRANSFER, 180, True, True, None, 180, "50"),
-    ("PL", "Patient lift", Category.BED_TRANSFER, 180, True, True, None, 180, "50"),
-    ("AM", "Pressure-relief mattress", Category.BED_TRANSFER, 180, True, True, 5, None, "20"),
-    ("CB", "Baby cradle", Category.CHILDREN, 180, True, False, None, None, "0"),
-    ("CS", "Child car seat", Category.CHILDREN, 180, True, False, 10, None, "15"),
+    ("WC", "Cadira de rodes plegable", Category.MOBILITY, 180, True, False, None, None, "30"),
+    ("WF", "Caminador amb rodes", Category.MOBILITY, 180, True, False, None, None, "10"),
+    ("CR", "Crosses (parell)", Category.MOBILITY, 90, True, False, None, None, "0"),
+    ("WS", "Bastó", Category.MOBILITY, 90, False, False, None, None, "0"),
+    ("SC", "Cadira de dutxa", Category.BATHING, 180, True, False, None, None, "0"),
+    ("TB", "Banc de transferència per a la banyera", Category.BATHING, 180, True, False, None, None, "0"),
+    ("TS", "Elevador de vàter", Category.BATHING, 180, True, False, None, None, "0"),
+    ("PB", "Llit articulat elèctric", Category.BED_TRANSFER, 180, True, True, None, 180, "50"),
+    ("PL", "Grua de transferència", Category.BED_TRANSFER, 180, True, True, None, 180, "50"),
+    ("AM", "Matalàs antiescares", Category.BED_TRANSFER, 180, True, True, 5, None, "20"),
+    ("CB", "Bressol", Category.CHILDREN, 180, True, False, None, None, "0"),
+    ("CS", "Cadira infantil per al cotxe", Category.CHILDREN, 180, True, False, 10, None, "15"),
 ]
 
 NEEDS = {
@@ -93,7 +94,7 @@ def load(ctx) -> None:
                     created_at=now - timedelta(days=rng.randint(200, 900)),
                 )
                 if item.donated:
-                    item.intake_notes = "Checked at intake: complete, clean, works."
+                    item.intake_notes = "Revisat en l'entrada: complet, net i funciona."
                 if item_type.max_age_years:
                     item.expires_on = today + timedelta(days=rng.randint(200, 1500))
                 if item_type.safety_check_every_days:
@@ -141,7 +142,7 @@ def load(ctx) -> None:
                 priority=HoldPriority.URGENT if n == 2 else HoldPriority.NORMAL,
                 need_category=NEEDS.get(types[code].category, NeedCategory.OTHER),
                 created_at=now - timedelta(days=10 - n), queued_at=now - timedelta(days=10 - n),
-                notes="Hospital discharge next week" if n == 2 else "",
+                notes="Alta hospitalària la setmana vinent" if n == 2 else "",
             ), staff)
         if index == 0:
             _offer_one(hub, staff, people, now)
