@@ -127,8 +127,14 @@ def _sort(rows: list[HubRow], sort: str | None) -> tuple[list[HubRow], str]:
 def hub_rows(access, *, period: Period, district: str | None = None, sort: str | None = None):
     """(rows, sort actually applied) for the hubs the caller may see. A fixed number of queries."""
     hub_ids = insights_hub_ids(access)
-    hubs = metrics.hubs_for(hub_ids, district)
-    raw = metrics.cached_compute([h.pk for h in hubs], metrics.period_bucket(period.date_from, period.date_to))
+    if hub_ids is None:
+        # City-wide callers: the figures are computed (and cached) for every hub, and a district is a slice of
+        # them, so that switching districts or exporting never recomputes the city.
+        computed = metrics.hubs_for(None)
+        hubs = [hub for hub in computed if not district or hub.district == district]
+    else:
+        computed = hubs = metrics.hubs_for(hub_ids, district)
+    raw = metrics.cached_compute([h.pk for h in computed], metrics.period_bucket(period.date_from, period.date_to))
     cells = []
     for hub in hubs:
         cell = raw[(hub.pk, 0)]
