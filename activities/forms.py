@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model

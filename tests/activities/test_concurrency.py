@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from activities import services
 from activities.models import Booking, Session
 from activities import errors as activity_errors
-from carehub import errors
 from carehub.permissions import access_for
 from tests.conftest import client_for, make_caregiver
 

@@ -35,7 +35,7 @@ def test_programme_filters_by_hub_kind_language_and_seats(client, hub, other_hub
     page = client.get(url, {"has_seats": "on"}).content.decode()
     assert "Passejada" in page and "Xerrada" not in page
     assert client.get(url, {"district": other_hub.district}).content.decode().count("Passejada") >= 1
-    assert walk
+    assert walk.activity.title == "Passejada"
 
 
 def test_programme_with_nonsense_filters_is_not_a_500(client, hub):
@@ -90,9 +90,7 @@ def test_cancel_from_my_bookings(hub, carer):
 
 
 def test_desk_today_lists_sessions_with_their_people_and_book_for_someone(hub, desk):
-    from datetime import timedelta
     from django.utils import timezone
-    from activities.models import Session
     session = make_session(hub, days=1)
     person = make_person(hub, first_name="Núria")
     services.book_session(access=access_for(desk), session_id=session.pk, person_id=person.pk)
@@ -101,8 +99,6 @@ def test_desk_today_lists_sessions_with_their_people_and_book_for_someone(hub, d
     assert "Núria" in page and "Book for someone" in page
     search = client_for(desk).get(reverse("activities:book-for", args=[session.pk]), {"q": "Núria"})
     assert search.status_code == 200 and "Núria" in search.content.decode()
-    assert Session.objects.filter(pk=session.pk).exists()
-    assert timedelta
 
 
 def test_planner_and_caregiver_cannot_open_the_desk_day(hub, planner, carer):
