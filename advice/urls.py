@@ -11,6 +11,7 @@ urlpatterns = [
     path("services/<int:pk>/book/", views.book, name="book"),
     path("appointments/", views.my_appointments, name="mine"),
     path("appointments/<int:pk>/", views.appointment_detail, name="appointment"),
+    path("appointments/<int:pk>/appointment.ics", views.appointment_ics, name="ics"),
     path("appointments/<int:pk>/cancel/", views.appointment_cancel, name="cancel"),
     path("appointments/<int:pk>/update/", views.appointment_update, name="update"),
     path("agenda/", views.agenda, name="agenda"),

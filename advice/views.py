@@ -202,6 +202,25 @@ def appointment_detail(request, pk):
     })
 
 
+@login_required
+def appointment_ics(request, pk):
+    """The appointment as an .ics file, to add it to a calendar (the same file as in the email)."""
+    from django.http import HttpResponse
+
+    from .emails import ics_for
+
+    access = access_for(request.user)
+    try:
+        appointment = selectors.appointment_for(access, pk)
+    except errors.DomainError:
+        raise Http404
+    response = HttpResponse(ics_for(appointment, cancelled=appointment.status == Appointment.Status.CANCELLED),
+                            content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _back(request, appointment_id):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):  # same site, relative only

@@ -240,3 +240,15 @@ def test_a_day_off_over_booked_appointments_warns_and_keeps_them(advisor, carer,
 def test_a_caregiver_sees_their_own_hubs_services_first(carer, service):
     html = client_for(carer[0]).get(reverse("advice:services")).content.decode()
     assert service.name in html
+
+
+def test_the_person_downloads_the_appointment_for_their_calendar(carer, hub, service, advisor, window, tuesday):
+    start = at(tuesday, "10:00")
+    appointment = Appointment.objects.create(service=service, advisor=advisor, hub=hub, person=carer[1],
+                                             starts_at=start, ends_at=start + timedelta(minutes=30),
+                                             blocked_until=start + timedelta(minutes=30))
+    response = client_for(carer[0]).get(reverse("advice:ics", args=[appointment.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert f"DTSTART;TZID=Europe/Madrid:{tuesday:%Y%m%d}T100000" in response.content.decode()
+    stranger, _ = make_caregiver(hub)
+    assert client_for(stranger).get(reverse("advice:ics", args=[appointment.pk])).status_code == 404
