@@ -37,7 +37,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -205,6 +205,17 @@ def cached_compute(hub_ids: list[int], buckets: list[Bucket]) -> dict:
 
 
 def compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None) -> dict:
+    """See `_compute`. On PostgreSQL, runs with JIT compilation off: compiling these expression-heavy aggregates
+    costs more than it saves (whole city over three years, measured: about 800 ms with JIT, 550 ms without)."""
+    if connection.vendor != "postgresql":
+        return _compute(hub_ids, buckets, now=now)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        return _compute(hub_ids, buckets, now=now)
+
+
+def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None) -> dict:
     """Raw figures: {(hub_id, bucket_index): {key: number}}, for every hub and bucket (zeros included).
 
     Keys starting with "_" are the bases the rates were computed from (for suppression), never shown.
