@@ -36,6 +36,12 @@ def publish(advisor, service, weekday: int = 1, start: str = "10:00", end: str =
     return row
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """These tests create many accounts; the real hasher's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def service(hub):
     return make_service(hub)
