@@ -1,0 +1,46 @@
+"""A caregiver books and cancels an advice appointment on a 360 px phone in a real browser, with axe-core checking
+each page (WCAG 2.1 AA). Reuses the browser fixtures of tests/e2e; skipped like them without Chromium."""
+
+import pytest
+
+from carehub.models import Role
+from tests.conftest import make_caregiver, make_hub, make_user
+from tests.e2e.conftest import _missing, axe_source, browser, check_a11y, login, open_page  # noqa: F401
+
+from .conftest import make_service, publish
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(_missing() is not None, reason=f"browser test skipped: {_missing()}"),
+]
+
+
+def test_a_caregiver_books_and_cancels_on_a_phone(open_page, login, check_a11y):
+    hub = make_hub(slug="sant-antoni", name="Vila Veïna Sant Antoni")
+    advisor = make_user("advisor", roles=[(Role.ADVISOR, hub)], first_name="Xavier", last_name="Roca")
+    service = make_service(hub, name="Assessorament jurídic")
+    publish(advisor, service, weekday=1, start="10:00", end="12:00")
+    make_caregiver(hub, "carer", first_name="Montserrat")
+    page = open_page(lang="ca", width=360, height=740)
+    login(page, "carer")
+    page.goto("/advice/")
+    check_a11y(page)
+    page.get_by_role("link", name="Mostra les hores lliures").first.click()
+    page.wait_for_load_state()
+    check_a11y(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator(".advice-slots a").first.click()  # the first free time, grouped under its day
+    page.wait_for_load_state()
+    check_a11y(page)
+    assert "10:00" in page.locator(".facts").inner_text()
+    page.fill("#id_reason", "Herència de la meva mare")
+    page.get_by_role("button", name="Reserva aquesta cita").click()
+    page.wait_for_load_state()
+    check_a11y(page)
+    assert "Assessorament jurídic" in page.locator("h1").inner_text()
+    page.goto("/advice/appointments/")
+    check_a11y(page)
+    page.get_by_role("button", name="Anul·la").first.click()
+    page.wait_for_load_state()
+    assert "Anul·lada" in page.content() or "No hi ha cap cita" in page.content()
