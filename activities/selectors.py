@@ -24,9 +24,10 @@ def sessions_public() -> QuerySet[Session]:
 
 
 def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
-    """The public programme: scheduled sessions that have not ended yet, soonest first."""
+    """The public programme: scheduled sessions that have not started yet (so every row can be booked), soonest
+    first. Sessions under way are on the desk's day, not here."""
     now = now or timezone.now()
-    return sessions_public().filter(status=Session.Status.SCHEDULED, ends_at__gte=now).order_by("starts_at", "id")
+    return sessions_public().filter(status=Session.Status.SCHEDULED, starts_at__gt=now).order_by("starts_at", "id")
 
 
 def session_public(session_id: int) -> Session:
