@@ -151,3 +151,13 @@ def test_session_list_queries_stay_bounded(client, hub, django_assert_max_num_qu
     with django_assert_max_num_queries(4):
         response = client.get("/api/v1/activities/sessions", {"limit": 100})
     assert len(response.json()["items"]) == 80
+
+
+@pytest.mark.parametrize("who", ["planner", "other_desk", "advisor", "facilitator"])
+def test_staff_outside_the_hubs_desk_cannot_read_a_booking(client, hub, who, request):
+    user, _ = make_caregiver(hub)
+    session = make_session(hub)
+    booking_id = client.post(f"/api/v1/activities/sessions/{session.pk}/bookings", {}, content_type=JSON,
+                             **bearer(user)).json()["id"]
+    staff = request.getfixturevalue(who)
+    assert client.get(f"/api/v1/activities/bookings/{booking_id}", **bearer(staff)).status_code == 404
