@@ -44,3 +44,47 @@ def test_a_caregiver_books_and_cancels_on_a_phone(open_page, login, check_a11y):
     page.get_by_role("button", name="Anul·la").first.click()
     page.wait_for_load_state()
     assert "Anul·lada" in page.content() or "No hi ha cap cita" in page.content()
+
+
+def test_staff_pages_pass_axe_at_360_px(open_page, login, check_a11y):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from advice.models import Appointment, AvailabilityException
+    from tests.conftest import make_person
+
+    hub = make_hub(slug="sant-antoni", name="Vila Veïna Sant Antoni")
+    advisor = make_user("advisor", roles=[(Role.ADVISOR, hub)], first_name="Xavier", last_name="Roca")
+    make_user("desk", roles=[(Role.DESK, hub)])
+    make_user("coordinator", roles=[(Role.COORDINATOR, hub)])
+    service = make_service(hub, name="Assessorament jurídic")
+    publish(advisor, service, weekday=1, start="10:00", end="12:00")
+    AvailabilityException.objects.create(advisor=advisor, date=timezone.localdate() + timedelta(days=9),
+                                         kind="closed", note="Vacances")
+    person = make_person(hub, first_name="Remei", last_name="Casals")
+    now = timezone.now()
+    appointment = Appointment.objects.create(service=service, advisor=advisor, hub=hub, person=person,
+                                             starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(minutes=20),
+                                             blocked_until=now + timedelta(minutes=20), reason="Herència")
+    pages = {
+        "advisor": ["/advice/agenda/", "/advice/availability/", f"/advice/appointments/{appointment.pk}/"],
+        "desk": [f"/people/{person.pk}/", f"/advice/services/{service.pk}/"],
+        "coordinator": ["/advice/manage/", f"/advice/manage/{service.pk}/"],
+    }
+    for username, urls in pages.items():
+        page = open_page(lang="es", width=360, height=740)
+        login(page, username)
+        for url in urls:
+            page.goto(url)
+            check_a11y(page)
+            wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.table-scroll')).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")  # what overflows, for the failure message
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, (username, url, wide)
+        if username == "desk":
+            page.locator(".advice-slots a").first.click()
+            page.wait_for_load_state()
+            page.fill("#id_q", "Remei")
+            page.press("#id_q", "Enter")
+            page.wait_for_load_state()
+            check_a11y(page)
+            assert "Remei Casals" in page.content()
