@@ -121,6 +121,9 @@ def _slot_from_request(data):
         return None, None
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at, slot_math.LOCAL_TZ)
+    now = timezone.now()
+    if not now - timedelta(days=7) < starts_at < now + timedelta(days=366):  # no slot there; no date overflow
+        return None, None
     return advisor_id, starts_at
 
 

@@ -252,3 +252,10 @@ def test_the_person_downloads_the_appointment_for_their_calendar(carer, hub, ser
     assert f"DTSTART;TZID=Europe/Madrid:{tuesday:%Y%m%d}T100000" in response.content.decode()
     stranger, _ = make_caregiver(hub)
     assert client_for(stranger).get(reverse("advice:ics", args=[appointment.pk])).status_code == 404
+
+
+def test_a_slot_at_the_edge_of_the_calendar_is_refused_politely(carer, advisor, service):
+    for starts in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:00-05:00"):
+        response = client_for(carer[0]).get(reverse("advice:book", args=[service.pk]),
+                                            {"advisor": advisor.pk, "starts": starts})
+        assert response.status_code == 302
