@@ -295,6 +295,8 @@ def agenda(request):
         return _forbidden(request)
     today = timezone.localdate()
     date_from = _parse_day(request.GET.get("from"), today)
+    if abs((date_from - today).days) > 3660:  # ten years either way is plenty, and no date overflow
+        date_from = today
     date_to = date_from + timedelta(days=6)
     appointments = list(selectors.agenda(access, date_from=date_from, date_to=date_to))
     days: dict = {}

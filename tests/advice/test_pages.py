@@ -259,3 +259,8 @@ def test_a_slot_at_the_edge_of_the_calendar_is_refused_politely(carer, advisor, 
         response = client_for(carer[0]).get(reverse("advice:book", args=[service.pk]),
                                             {"advisor": advisor.pk, "starts": starts})
         assert response.status_code == 302
+
+
+def test_the_agenda_survives_the_first_and_last_dates(advisor):
+    for day in ("0001-01-01", "9999-12-31"):
+        assert client_for(advisor).get(reverse("advice:agenda"), {"from": day}).status_code == 200
