@@ -146,3 +146,13 @@ def test_the_command_exits_with_status_1_on_a_breach(hub):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "WC-81" in result.stdout
     Item.objects.all().delete()
+
+
+def test_a_loan_made_to_a_person_while_they_were_erased_is_reported(hub):
+    person = make_person(hub)
+    make_loan(make_item(hub, "WC-82", status="on_loan"), person, returned=False)
+    Person.objects.filter(pk=person.pk).update(erased_at=timezone.now(), first_name="[erased]", last_name="",
+                                               phone="", email="")
+    ok, out = integrity()
+    assert not ok
+    assert f"person {person.pk} is erased but still has an active loan" in out

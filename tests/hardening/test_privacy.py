@@ -285,3 +285,18 @@ def test_the_erase_command_refuses_a_user_without_the_right(desk, rich_person):
         call_command("erase_person", rich_person["person"].pk, "--by", "desk", "--reason", "person_request",
                      "--yes")
     assert Person.objects.get(pk=rich_person["person"].pk).erased_at is None
+
+
+@pytest.mark.postgres
+def test_the_erasure_locks_the_person_row_first(coordinator, rich_person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from carehub import privacy
+    from carehub.permissions import access_for
+
+    with CaptureQueriesContext(connection) as queries:
+        privacy.erase_person(access=access_for(coordinator), person_id=rich_person["person"].pk,
+                             reason="person_request")
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locks and 'FROM "carehub_person"' in locks[0]
