@@ -1,0 +1,127 @@
+"""A caregiver on a 360×740 phone, in Catalan, books a session, is waitlisted on a full one, cancels a booking and
+downloads the .ics, in a real browser; axe-core checks every page visited and none scrolls sideways."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.utils import timezone, translation
+
+from activities import services
+from activities.models import Booking
+from carehub.models import Role
+from carehub.permissions import access_for
+from tests.conftest import make_caregiver, make_hub, make_person, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTH = 360
+
+
+def ca(message: str, **values) -> str:
+    """The Catalan wording the page shows (so the test follows the catalogue rather than copying it)."""
+    with translation.override("ca"):
+        text = translation.gettext(message)
+    assert text != message, f"no Catalan translation for {message!r}"
+    return text % values if values else text
+
+
+def in_days(days: int, hour: int):
+    day = timezone.localtime() + timedelta(days=days)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def programme(hub, other_hub):
+    """An open talk at the caregiver's hub, a full workshop there (one on its waitlist), a talk elsewhere."""
+    coordinator = make_user("coordinator", roles=[(Role.COORDINATOR, hub), (Role.COORDINATOR, other_hub),
+                                                  (Role.DESK, hub)])
+    access = access_for(coordinator)
+    talk = services.create_activity(access=access, hub=hub, title="Cuidar-se per cuidar", kind="talk",
+                                    starts_at=in_days(3, 17), ends_at=in_days(3, 19), capacity=10)
+    workshop = services.create_activity(access=access, hub=hub, title="Taller de mobilitzacions", kind="workshop",
+                                        starts_at=in_days(5, 10), ends_at=in_days(5, 12), capacity=1)
+    services.create_activity(access=access, hub=other_hub, title="Passeig per Montjuïc", kind="outdoor",
+                             starts_at=in_days(2, 10), ends_at=in_days(2, 12), capacity=10)
+    full = workshop.sessions.get()
+    for person in (make_person(hub), make_person(hub)):  # the place, then number 1 on the waitlist
+        services.book_session(access=access, session_id=full.pk, person_id=person.pk)
+    return talk.sessions.get(), full
+
+
+def assert_phone_page(page, check_a11y):
+    assert page.get_attribute("html", "lang") == "ca"
+    check_a11y(page)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= WIDTH, page.url
+
+
+def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phone(open_page, login, check_a11y):
+    hub = make_hub(slug="sant-antoni", name="Vila Veïna Sant Antoni")
+    other_hub = make_hub(slug="poble-sec", name="Vila Veïna Poble-sec")
+    talk, full = programme(hub, other_hub)
+    make_caregiver(hub, "carer", first_name="Montserrat", last_name="Vidal")
+    page = open_page(lang="ca", width=WIDTH, height=740)
+    login(page, "carer")
+
+    # Finds the talk: the programme filtered to the caregiver's hub.
+    page.goto("/activities/")
+    assert_phone_page(page, check_a11y)
+    page.select_option("#id_hub", label=hub.name)
+    page.get_by_role("button", name=ca("Show"), exact=True).click()
+    page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
+    titles = page.locator(".session-card h2").all_inner_texts()
+    assert titles == ["Cuidar-se per cuidar", "Taller de mobilitzacions"]
+    assert ca("Full: waitlist open") in page.locator(".session-card").nth(1).inner_text()
+    page.get_by_role("link", name="Cuidar-se per cuidar").click()
+    page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
+
+    # Books it: confirmed.
+    page.locator("main form.book-form button").click()
+    page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
+    assert page.locator(".messages").inner_text().strip() == ca("Booked: %(name)s has a place.",
+                                                                name="Montserrat Vidal")
+    assert page.locator(".my-booking").get_by_text(ca("Confirmed: you have a place")).is_visible()
+    booking = Booking.objects.get(session=talk, person__user__username="carer")
+    assert booking.status == Booking.Status.CONFIRMED
+
+    # The .ics of the booking, fetched with the page's own session.
+    ics_link = page.get_by_role("link", name=ca("Add to my calendar (.ics)"))
+    response = page.request.get(ics_link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    events = icalendar.Calendar.from_ical(response.body()).walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == ["Cuidar-se per cuidar"]
+    assert events[0].decoded("DTSTART") == talk.starts_at
+
+    # The full workshop: waitlisted, second in line, and told so.
+    page.get_by_role("link", name=ca("Back to the programme")).click()
+    page.wait_for_load_state()
+    card = page.locator(".session-card").filter(has_text="Cuidar-se per cuidar")
+    assert ca("You have a place") in card.inner_text()
+    page.get_by_role("link", name="Taller de mobilitzacions").click()
+    page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
+    page.get_by_role("button", name=ca("Join the waitlist")).click()
+    page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
+    assert page.locator(".message-warning").inner_text().strip() == ca(
+        "The session is full: %(name)s is on the waitlist and will be emailed if a place frees up.",
+        name="Montserrat Vidal")
+    assert page.locator(".my-booking .badge").inner_text() == ca("On the waitlist: number %(n)s", n=2)
+
+    # My bookings lists both; cancelling the confirmed one gives the place back.
+    page.get_by_role("link", name=ca("My bookings")).first.click()
+    page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
+    cards = page.locator(".session-card")
+    assert cards.count() == 2
+    assert ca("Waitlist: number %(n)s", n=2) in cards.filter(has_text="Taller de mobilitzacions").inner_text()
+    cards.filter(has_text="Cuidar-se per cuidar").get_by_role("button").click()
+    page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
+    assert page.locator(".messages").inner_text().strip() == ca(
+        "The booking is cancelled. Thank you for freeing the place.")
+    assert page.locator(".session-card h3").all_inner_texts() == ["Taller de mobilitzacions"]
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
