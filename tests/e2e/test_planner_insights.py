@@ -1,0 +1,85 @@
+"""A planner opens the insights dashboard in a real browser, changes the period, sees the table change and downloads
+the CSV, which is the table shown, small cells included as "<5". axe-core checks each page."""
+
+import csv
+import io
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from carehub.insights.suppression import SUPPRESSED_TEXT
+from tests.insights.conftest import PERIOD, city  # noqa: F401  (known activity in January-March 2025)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_insights_cache():
+    """The dashboard keeps figures for ten minutes; the live server shares this process's cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def ca(message: str, **values) -> str:
+    with translation.override("ca"):
+        text = translation.gettext(message)
+    assert text != message, f"no Catalan translation for {message!r}"
+    return text % values if values else text
+
+
+def shown_table(page) -> tuple[list[str], list[list[str]]]:
+    """The table as the planner reads it: column headings (without the sort arrow) and the rows' cells."""
+    header = [text.replace("▲", "").replace("▼", "").strip()
+              for text in page.locator("table.insights-table thead th").all_inner_texts()]
+    rows = [[cell.strip() for cell in row.locator("th, td").all_inner_texts()]
+            for row in page.locator("table.insights-table tbody tr").all()]
+    return header, rows
+
+
+def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(city, planner, open_page, login,  # noqa: F811
+                                                                      check_a11y):
+    page = open_page(lang="ca")
+    login(page, "planner")
+    page.goto("/insights/")
+    assert page.get_attribute("html", "lang") == "ca"
+    check_a11y(page)
+    header, before = shown_table(page)
+    loans = header.index(ca("Loans"))
+    by_hub = {row[0]: row for row in before}
+    assert set(by_hub) == {city.hub.name, city.other_hub.name}
+    # The default period (the last twelve months) has none of the 2025 activity: small cells everywhere.
+    assert by_hub[city.hub.name][loans] == SUPPRESSED_TEXT
+
+    # The period of the activity, chosen in the filter form.
+    date_from, date_to = PERIOD
+    page.fill("#id_date_from", date_from.isoformat())
+    page.fill("#id_date_to", date_to.isoformat())
+    page.get_by_role("button", name=ca("Show"), exact=True).click()
+    page.wait_for_load_state()
+    check_a11y(page)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["date_from"] == [date_from.isoformat()] and query["date_to"] == [date_to.isoformat()]
+    with translation.override("ca"):
+        caption = translation.gettext("Figures by hub, %(start)s to %(end)s") % {
+            "start": date_from.strftime("%d/%m/%Y"), "end": date_to.strftime("%d/%m/%Y")}
+    assert page.locator("table.insights-table caption").inner_text().startswith(caption)
+    header_after, after = shown_table(page)
+    assert header_after == header
+    assert after != before
+    by_hub = {row[0]: row for row in after}
+    assert by_hub[city.hub.name][loans] == "6"  # six loans lent on 10 January 2025
+    assert by_hub[city.other_hub.name][loans] == SUPPRESSED_TEXT  # one loan: a small count
+    assert page.locator("table.insights-table td.suppressed").count() == sum(row.count(SUPPRESSED_TEXT) for row in after)
+
+    # The CSV of this view: the same header, hubs, order and cells, "<5" included.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=ca("Download this table (CSV)")).click()
+    download = download_info.value
+    assert download.suggested_filename == f"carehub-insights-{date_from}-{date_to}.csv"
+    with open(download.path(), encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.reader(io.StringIO(stream.read())))
+    assert rows[0] == header
+    assert rows[1:] == after
