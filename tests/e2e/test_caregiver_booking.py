@@ -1,5 +1,5 @@
-"""A caregiver on a 360×740 phone, in Catalan, books a session, is waitlisted on a full one, cancels a booking and
-downloads the .ics, in a real browser; axe-core checks every page visited and none scrolls sideways."""
+"""A caregiver on a 360×740 phone, in Catalan, books a session, is waitlisted on a full one, cancels a booking
+and downloads the .ics, in a real browser; axe-core checks every page visited and none scrolls sideways."""
 
 from datetime import timedelta
 
@@ -38,10 +38,11 @@ def programme(hub, other_hub):
     access = access_for(coordinator)
     talk = services.create_activity(access=access, hub=hub, title="Cuidar-se per cuidar", kind="talk",
                                     starts_at=in_days(3, 17), ends_at=in_days(3, 19), capacity=10)
-    workshop = services.create_activity(access=access, hub=hub, title="Taller de mobilitzacions", kind="workshop",
-                                        starts_at=in_days(5, 10), ends_at=in_days(5, 12), capacity=1)
-    services.create_activity(access=access, hub=other_hub, title="Passeig per Montjuïc", kind="outdoor",
-                             starts_at=in_days(2, 10), ends_at=in_days(2, 12), capacity=10)
+    workshop = services.create_activity(access=access, hub=hub, title="Taller de mobilitzacions",
+                                        kind="workshop", starts_at=in_days(5, 10), ends_at=in_days(5, 12),
+                                        capacity=1)
+    services.create_activity(access=access, hub=other_hub, title="Passeig per Montjuïc",
+                             kind="outdoor", starts_at=in_days(2, 10), ends_at=in_days(2, 12), capacity=10)
     full = workshop.sessions.get()
     for person in (make_person(hub), make_person(hub)):  # the place, then number 1 on the waitlist
         services.book_session(access=access, session_id=full.pk, person_id=person.pk)
@@ -54,13 +55,15 @@ def assert_phone_page(page, check_a11y):
     assert page.evaluate("document.scrollingElement.scrollWidth") <= WIDTH, page.url
 
 
-def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phone(open_page, login, check_a11y):
+def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phone(open_page, login,
+                                                                                   check_a11y):
     hub = make_hub(slug="sant-antoni", name="Vila Veïna Sant Antoni")
     other_hub = make_hub(slug="poble-sec", name="Vila Veïna Poble-sec")
     talk, full = programme(hub, other_hub)
     make_caregiver(hub, "carer", first_name="Montserrat", last_name="Vidal")
     page = open_page(lang="ca", width=WIDTH, height=740)
     login(page, "carer")
+    assert_phone_page(page, check_a11y)  # where logging in lands
 
     # Finds the talk: the programme filtered to the caregiver's hub.
     page.goto("/activities/")
@@ -97,6 +100,7 @@ def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phon
     # The full workshop: waitlisted, second in line, and told so.
     page.get_by_role("link", name=ca("Back to the programme")).click()
     page.wait_for_load_state()
+    assert_phone_page(page, check_a11y)
     card = page.locator(".session-card").filter(has_text="Cuidar-se per cuidar")
     assert ca("You have a place") in card.inner_text()
     page.get_by_role("link", name="Taller de mobilitzacions").click()

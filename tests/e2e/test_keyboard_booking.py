@@ -1,5 +1,5 @@
-"""The booking flow with the keyboard alone, from the programme through the login form to the confirmation: every
-step is reached with Tab, shows where the focus is, and is taken with Enter."""
+"""The booking flow with the keyboard alone, from the programme through the login form to the confirmation:
+every step is reached with Tab, shows where the focus is, and is taken with Enter."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -21,9 +21,10 @@ FOCUSED = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const style = getComputedStyle(e);
-  return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || '').trim(), href: e.getAttribute('href'),
-          action: e.form ? e.form.getAttribute('action') : null,
-          outline: style.outlineStyle === 'none' || style.outlineWidth === '0px' ? 'none' : style.outlineStyle,
+  return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || '').trim(),
+          href: e.getAttribute('href'), action: e.form ? e.form.getAttribute('action') : null,
+          outline: style.outlineStyle === 'none' || style.outlineWidth === '0px'
+            ? 'none' : style.outlineStyle,
           boxShadow: style.boxShadow};
 }"""
 
@@ -34,7 +35,8 @@ def tab_to(page, matches, what: str) -> dict:
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
         if focused and matches(focused):
-            assert focused["outline"] != "none" or focused["boxShadow"] != "none", f"focus not visible on {what}"
+            assert focused["outline"] != "none" or focused["boxShadow"] != "none", \
+                f"focus not visible on {what}: {focused}"
             return focused
     pytest.fail(f"{what} is not reachable with Tab on {page.url}")
 
@@ -44,7 +46,8 @@ def test_a_caregiver_books_a_session_with_the_keyboard_alone(open_page, check_a1
     coordinator = make_user("coordinator", roles=[(Role.COORDINATOR, hub)])
     start = (timezone.localtime() + timedelta(days=4)).replace(hour=17, minute=0, second=0, microsecond=0)
     activity = services.create_activity(access=access_for(coordinator), hub=hub, title="Cuidar-se per cuidar",
-                                        kind="talk", starts_at=start, ends_at=start + timedelta(hours=2), capacity=8)
+                                        kind="talk", starts_at=start, ends_at=start + timedelta(hours=2),
+                                        capacity=8)
     session = activity.sessions.get()
     # Signed in, pages follow the person's preferred language: English here, like the browser.
     make_caregiver(hub, "carer", first_name="Montserrat", last_name="Vidal", preferred_language="en")
@@ -55,7 +58,8 @@ def test_a_caregiver_books_a_session_with_the_keyboard_alone(open_page, check_a1
     page = open_page(lang="en")
     page.goto("/activities/")
     check_a11y(page)
-    tab_to(page, lambda f: f["tag"] == "A" and f["text"].startswith(log_in_to_book), "the log-in-to-book link")
+    tab_to(page, lambda f: f["tag"] == "A" and f["text"].startswith(log_in_to_book),
+           "the log-in-to-book link")
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: urlsplit(url).path == "/login/")
     check_a11y(page)

@@ -1,5 +1,5 @@
-"""A planner opens the insights dashboard in a real browser, changes the period, sees the table change and downloads
-the CSV, which is the table shown, small cells included as "<5". axe-core checks each page."""
+"""A planner opens the insights dashboard in a real browser, changes the period, sees the table change and
+downloads the CSV, which is the table shown, small cells included as "<5". axe-core checks each page."""
 
 import csv
 import io
@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
-from django.utils import translation
+from django.utils import formats, translation
 
 from carehub.insights.suppression import SUPPRESSED_TEXT
 from tests.insights.conftest import PERIOD, city  # noqa: F401  (known activity in January-March 2025)
@@ -39,10 +39,11 @@ def shown_table(page) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(city, planner, open_page, login,  # noqa: F811
-                                                                      check_a11y):
+def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(
+        city, planner, open_page, login, check_a11y):  # noqa: F811
     page = open_page(lang="ca")
     login(page, "planner")
+    check_a11y(page)  # where logging in lands
     page.goto("/insights/")
     assert page.get_attribute("html", "lang") == "ca"
     check_a11y(page)
@@ -64,7 +65,8 @@ def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(city, plann
     assert query["date_from"] == [date_from.isoformat()] and query["date_to"] == [date_to.isoformat()]
     with translation.override("ca"):
         caption = translation.gettext("Figures by hub, %(start)s to %(end)s") % {
-            "start": date_from.strftime("%d/%m/%Y"), "end": date_to.strftime("%d/%m/%Y")}
+            "start": formats.date_format(date_from, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(date_to, "SHORT_DATE_FORMAT")}
     assert page.locator("table.insights-table caption").inner_text().startswith(caption)
     header_after, after = shown_table(page)
     assert header_after == header
@@ -72,7 +74,8 @@ def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(city, plann
     by_hub = {row[0]: row for row in after}
     assert by_hub[city.hub.name][loans] == "6"  # six loans lent on 10 January 2025
     assert by_hub[city.other_hub.name][loans] == SUPPRESSED_TEXT  # one loan: a small count
-    assert page.locator("table.insights-table td.suppressed").count() == sum(row.count(SUPPRESSED_TEXT) for row in after)
+    small_cells = sum(row.count(SUPPRESSED_TEXT) for row in after)
+    assert page.locator("table.insights-table td.suppressed").count() == small_cells
 
     # The CSV of this view: the same header, hubs, order and cells, "<5" included.
     with page.expect_download() as download_info:
