@@ -4,15 +4,12 @@ each page (WCAG 2.1 AA). Reuses the browser fixtures of tests/e2e; skipped like 
 import pytest
 
 from carehub.models import Role
+from tests.advice.conftest import make_service, publish
 from tests.conftest import make_caregiver, make_hub, make_user
-from tests.e2e.conftest import _missing, axe_source, browser, check_a11y, login, open_page  # noqa: F401
-
-from .conftest import make_service, publish
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(_missing() is not None, reason=f"browser test skipped: {_missing()}"),
 ]
 
 
