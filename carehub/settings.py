@@ -228,3 +228,10 @@ LOGGING = {
 # Counts under this are shown as "<5" to planners (Open Data BCN shows them as "..").
 SUPPRESS_BELOW = 5
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Insights figures are cached this long (0 turns it off). With several workers, set REDIS_URL so that they
+# share one cache (needs `pip install redis`); otherwise each process keeps its own.
+INSIGHTS_CACHE_SECONDS = int(os.environ.get("INSIGHTS_CACHE_SECONDS", "600"))
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"]}}
