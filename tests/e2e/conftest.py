@@ -135,7 +135,7 @@ def login(live_server):
         page.goto("/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.press("#id_password", "Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.press("#id_password", "Enter")
 
     return do

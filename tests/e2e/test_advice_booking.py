@@ -23,23 +23,23 @@ def test_a_caregiver_books_and_cancels_on_a_phone(open_page, login, check_a11y):
     login(page, "carer")
     page.goto("/advice/")
     check_a11y(page)
-    page.get_by_role("link", name="Mostra les hores lliures").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Mostra les hores lliures").first.click()
     check_a11y(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.locator(".advice-slots a").first.click()  # the first free time, grouped under its day
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".advice-slots a").first.click()  # the first free time, grouped under its day
     check_a11y(page)
     assert "10:00" in page.locator(".facts").inner_text()
     page.fill("#id_reason", "Herència de la meva mare")
-    page.get_by_role("button", name="Reserva aquesta cita").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Reserva aquesta cita").click()
     check_a11y(page)
     assert "Assessorament jurídic" in page.locator("h1").inner_text()
     page.goto("/advice/appointments/")
     check_a11y(page)
-    page.get_by_role("button", name="Anul·la").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anul·la").first.click()
     assert "Anul·lada" in page.content() or "No hi ha cap cita" in page.content()
 
 
@@ -78,10 +78,10 @@ def test_staff_pages_pass_axe_at_360_px(open_page, login, check_a11y):
             wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.table-scroll')).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")  # what overflows, for the failure message
             assert page.evaluate("document.documentElement.scrollWidth") <= 360, (username, url, wide)
         if username == "desk":
-            page.locator(".advice-slots a").first.click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator(".advice-slots a").first.click()
             page.fill("#id_q", "Remei")
-            page.press("#id_q", "Enter")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.press("#id_q", "Enter")
             check_a11y(page)
             assert "Remei Casals" in page.content()

@@ -69,19 +69,19 @@ def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phon
     page.goto("/activities/")
     assert_phone_page(page, check_a11y)
     page.select_option("#id_hub", label=hub.name)
-    page.get_by_role("button", name=ca("Show"), exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=ca("Show"), exact=True).click()
     assert_phone_page(page, check_a11y)
     titles = page.locator(".session-card h2").all_inner_texts()
     assert titles == ["Cuidar-se per cuidar", "Taller de mobilitzacions"]
     assert ca("Full: waitlist open") in page.locator(".session-card").nth(1).inner_text()
-    page.get_by_role("link", name="Cuidar-se per cuidar").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Cuidar-se per cuidar").click()
     assert_phone_page(page, check_a11y)
 
     # Books it: confirmed.
-    page.locator("main form.book-form button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form.book-form button").click()
     assert_phone_page(page, check_a11y)
     assert page.locator(".messages").inner_text().strip() == ca("Booked: %(name)s has a place.",
                                                                 name="Montserrat Vidal")
@@ -100,16 +100,16 @@ def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phon
     assert events[0].decoded("DTSTART") == talk.starts_at
 
     # The full workshop: waitlisted, second in line, and told so.
-    page.get_by_role("link", name=ca("Back to the programme")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=ca("Back to the programme")).click()
     assert_phone_page(page, check_a11y)
     card = page.locator(".session-card").filter(has_text="Cuidar-se per cuidar")
     assert ca("You have a place") in card.inner_text()
-    page.get_by_role("link", name="Taller de mobilitzacions").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Taller de mobilitzacions").click()
     assert_phone_page(page, check_a11y)
-    page.get_by_role("button", name=ca("Join the waitlist")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=ca("Join the waitlist")).click()
     assert_phone_page(page, check_a11y)
     assert page.locator(".message-warning").inner_text().strip() == ca(
         "The session is full: %(name)s is on the waitlist and will be emailed if a place frees up.",
@@ -117,14 +117,14 @@ def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phon
     assert page.locator(".my-booking .badge").inner_text() == ca("On the waitlist: number %(n)s", n=2)
 
     # My bookings lists both; cancelling the confirmed one gives the place back.
-    page.get_by_role("link", name=ca("My bookings")).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=ca("My bookings")).first.click()
     assert_phone_page(page, check_a11y)
     cards = page.locator(".session-card")
     assert cards.count() == 2
     assert ca("Waitlist: number %(n)s", n=2) in cards.filter(has_text="Taller de mobilitzacions").inner_text()
-    cards.filter(has_text="Cuidar-se per cuidar").get_by_role("button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        cards.filter(has_text="Cuidar-se per cuidar").get_by_role("button").click()
     assert_phone_page(page, check_a11y)
     assert page.locator(".messages").inner_text().strip() == ca(
         "The booking is cancelled. Thank you for freeing the place.")

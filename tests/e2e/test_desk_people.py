@@ -19,8 +19,8 @@ def test_desk_finds_a_person_by_a_fragment_of_the_name(open_page, login, check_a
     page.goto("/people/")
     check_a11y(page)
     page.fill("#id_q", "nuria")
-    page.press("#id_q", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#id_q", "Enter")
     rows = page.locator("table.data tbody tr")
     assert rows.count() == 1
     assert "Núria Martínez Puig" in rows.first.inner_text()
@@ -42,7 +42,7 @@ def test_desk_registers_a_person_who_is_not_found(open_page, login, check_a11y):
     page.click("main button[type=submit]")  # without consent: the error shows next to the field
     assert page.locator("#id_consent_error").is_visible()
     page.check("#id_consent")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     assert page.locator("h1").inner_text() == "Ona Vidal"
     assert Person.objects.get(last_name="Vidal").home_hub == hub

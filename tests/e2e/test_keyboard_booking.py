@@ -73,8 +73,8 @@ def test_a_caregiver_books_a_session_with_the_keyboard_alone(open_page, check_a1
     check_a11y(page)
     tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"].startswith(book)
            and f["action"] == f"/activities/sessions/{session.pk}/book/", "the Book button")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_selector(".my-booking")
     check_a11y(page)
     assert page.locator(".messages").inner_text().strip() == booked

@@ -28,25 +28,25 @@ def test_desk_scans_a_tag_lends_and_takes_the_item_back(open_page, login, check_
     check_a11y(page)
     # The scan box has the focus: the scanner types the tag and Enter.
     page.keyboard.type("sa-wc-001")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "SA-WC-001" in page.locator("h1").inner_text()
     check_a11y(page)
     page.get_by_role("link", name="Lend this item").click()
     page.fill("#id_q", "nuria")
-    page.press("#id_q", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#id_q", "Enter")
     page.get_by_role("link", name="Núria Vilalta").click()
     check_a11y(page)
     page.select_option("#id_need_category", "mobility")
-    page.click("main form[method=post] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form[method=post] button[type=submit]")
     loan = Loan.objects.get()
     assert page.url.endswith(f"/lending/loans/{loan.pk}/")
     check_a11y(page)
     page.check("#id_return-condition_1")  # needs cleaning
-    page.get_by_role("button", name="Record the return").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the return").click()
     item.refresh_from_db()
     assert item.status == ItemStatus.CLEANING
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -58,8 +58,8 @@ def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(
     date_from, date_to = PERIOD
     page.fill("#id_date_from", date_from.isoformat())
     page.fill("#id_date_to", date_to.isoformat())
-    page.get_by_role("button", name=ca("Show"), exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=ca("Show"), exact=True).click()
     check_a11y(page)
     query = parse_qs(urlsplit(page.url).query)
     assert query["date_from"] == [date_from.isoformat()] and query["date_to"] == [date_to.isoformat()]
