@@ -35,7 +35,10 @@ def test_caregiver_books_a_free_slot_and_gets_a_confirmation_with_ics(
     assert appointment.ends_at - appointment.starts_at == timedelta(minutes=30)
     [message] = mail.outbox
     assert message.to == [person.email]
-    assert message.subject == "Su cita: Assessorament jurídic"  # in the person's language (es)
+    with translation.override("es"):  # in the person's language, not the server's
+        expected = translation.gettext("Your appointment: %(service)s") % {"service": "Assessorament jurídic"}
+    assert expected != "Your appointment: Assessorament jurídic"
+    assert message.subject == expected
     assert "Hola," in message.body
     [(filename, content, mimetype)] = message.attachments
     assert filename.endswith(".ics") and mimetype == "text/calendar"
