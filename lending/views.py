@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import errors, permissions
@@ -173,46 +174,29 @@ def item_detail(request, access, tag):
     return render(request, "lending/item_detail.html", context)
 
 
+# action in the URL -> (form, its prefix on the item page, service, message). Each form's fields are exactly
+# the service's keyword arguments besides the caller and the tag.
+ITEM_ACTIONS = {
+    "clean": (forms.NotesForm, "clean", services.mark_cleaned, _lazy("Cleaning recorded.")),
+    "repair": (forms.RepairForm, "repair", services.mark_repaired, _lazy("Repair recorded.")),
+    "safety-check": (forms.SafetyCheckForm, "safety", services.record_safety_check,
+                     _lazy("Safety check recorded.")),
+    "retire": (forms.RetireForm, "retire", services.retire_item, _lazy("The item is retired.")),
+    "transfer": (forms.TransferForm, "transfer", services.create_transfer, _lazy("Transfer recorded.")),
+}
+
+
 @desk_required
 @require_POST
 def item_action(request, access, tag, action):
     """Clean, repair, record a safety check, retire or send an item (POST, then back to the item)."""
     item = _item_or_404(access, tag)
-    if action == "clean":
-        form = forms.NotesForm(request.POST, prefix="clean")
-        if form.is_valid():
-            _run(request, lambda: services.mark_cleaned(access=access, item_tag=item.asset_tag,
-                                                        notes=form.cleaned_data["notes"]),
-                 _("Cleaning recorded."))
-    elif action == "repair":
-        form = forms.RepairForm(request.POST, prefix="repair")
-        if form.is_valid():
-            _run(request, lambda: services.mark_repaired(access=access, item_tag=item.asset_tag,
-                                                         condition=form.cleaned_data["condition"],
-                                                         notes=form.cleaned_data["notes"]),
-                 _("Repair recorded."))
-    elif action == "safety-check":
-        form = forms.SafetyCheckForm(request.POST, prefix="safety")
-        if form.is_valid():
-            _run(request, lambda: services.record_safety_check(access=access, item_tag=item.asset_tag,
-                                                               passed=form.cleaned_data["passed"],
-                                                               notes=form.cleaned_data["notes"]),
-                 _("Safety check recorded."))
-    elif action == "retire":
-        form = forms.RetireForm(request.POST, prefix="retire")
-        if form.is_valid():
-            _run(request, lambda: services.retire_item(access=access, item_tag=item.asset_tag,
-                                                       reason=form.cleaned_data["reason"]),
-                 _("The item is retired."))
-    elif action == "transfer":
-        form = forms.TransferForm(request.POST, prefix="transfer")
-        if form.is_valid():
-            _run(request, lambda: services.create_transfer(access=access, item_tag=item.asset_tag,
-                                                           to_hub=form.cleaned_data["to_hub"],
-                                                           notes=form.cleaned_data["notes"]),
-                 _("Transfer recorded."))
-    else:
+    if action not in ITEM_ACTIONS:
         raise Http404
+    form_class, prefix, perform, done = ITEM_ACTIONS[action]
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        _run(request, lambda: perform(access=access, item_tag=item.asset_tag, **form.cleaned_data), done)
     if not form.is_valid():
         for field_errors in form.errors.values():
             for error in field_errors:

@@ -89,6 +89,14 @@ def test_cancel_from_my_bookings(hub, carer):
     assert Booking.objects.get(pk=booking.pk).status == "cancelled"
 
 
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_cancelling_never_sends_the_caregiver_to_another_site(hub, carer, target):
+    booking = services.book_session(access=access_for(carer[0]), session_id=make_session(hub).pk)
+    response = client_for(carer[0]).post(reverse("activities:booking-cancel", args=[booking.pk]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == booking.session.get_absolute_url()
+
+
 def test_desk_today_lists_sessions_with_their_people_and_book_for_someone(hub, desk):
     from django.utils import timezone
     session = make_session(hub, days=1)
