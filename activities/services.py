@@ -156,7 +156,7 @@ def create_activity(
     facilitator=None,
 ) -> Activity:
     """Programme an activity and create its sessions (one, or a weekly / fortnightly series)."""
-    if not permissions.can_program_activities_at(access, hub.pk):
+    if not permissions.can_coordinate(access, hub.pk):
         raise errors.PermissionDenied(_("Only the hub's coordinator can programme activities."),
                                       code="programme_forbidden")
     if not (title or "").strip():
@@ -205,7 +205,7 @@ def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
     activity = Activity.objects.select_for_update(of=("self",)).select_related("hub").filter(pk=activity_id).first()
     if activity is None:
         raise errors.NotFound(_("This activity does not exist."), code="activity_not_found")
-    if not permissions.can_program_activities_at(access, activity.hub_id):
+    if not permissions.can_coordinate(access, activity.hub_id):
         raise errors.PermissionDenied(_("Only the hub's coordinator can change activities."),
                                       code="programme_forbidden")
     unknown = set(changes) - set(EDITABLE_ACTIVITY_FIELDS)
@@ -251,7 +251,7 @@ def change_session(
     anchor = Session.objects.select_related("activity").filter(pk=session_id).first()
     if anchor is None:
         raise errors.NotFound(_("This session does not exist."), code="session_not_found")
-    if not permissions.can_program_activities_at(access, anchor.activity.hub_id):
+    if not permissions.can_coordinate(access, anchor.activity.hub_id):
         raise errors.PermissionDenied(_("Only the hub's coordinator can change sessions."),
                                       code="programme_forbidden")
     ids = [anchor.pk]
@@ -393,7 +393,7 @@ def mark_attendance(*, access: Access, booking_id: int, attendance: str) -> Book
         raise errors.ValidationFailed(_("Choose attended or did not come."), code="attendance_invalid")
     booking = (Booking.objects.select_for_update(of=("self",)).select_related("session__activity")
                .filter(pk=booking_id).first())
-    if booking is None or not permissions.can_take_attendance(access, booking.session):
+    if booking is None or not permissions.can_see_session_participants(access, booking.session):
         raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
     if booking.status != Booking.Status.CONFIRMED:
         raise errors.Conflict(_("Only confirmed bookings have attendance."), code="booking_not_confirmed")

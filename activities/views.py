@@ -77,7 +77,7 @@ def session_detail(request, pk):
         "my_booking": selectors.my_booking_for(person, session),
         "membership": selectors.membership_of(person, session.activity) if session.activity.is_support_group else None,
         "can_see_participants": permissions.can_see_session_participants(access, session),
-        "can_programme": permissions.can_program_activities_at(access, session.activity.hub_id),
+        "can_programme": permissions.can_coordinate(access, session.activity.hub_id),
         "can_book_for_others": permissions.can_list_people(access),
         "is_past": session.starts_at <= timezone.now(),
     }
@@ -304,7 +304,7 @@ def activity_new(request):
 def activity_edit(request, pk):
     access = access_for(request.user)
     activity = Activity.objects.select_related("hub").filter(pk=pk).first()
-    if activity is None or not permissions.can_program_activities_at(access, activity.hub_id):
+    if activity is None or not permissions.can_coordinate(access, activity.hub_id):
         raise Http404
     fields = ("title", "description", "language", "place", "accessibility_notes", "booking_opens_days_before",
               "facilitator")
@@ -331,7 +331,7 @@ def activity_detail(request, pk):
     sessions = activity.sessions.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:60]
     return render(request, "activities/activity_detail.html", {
         "activity": activity, "sessions": sessions,
-        "can_programme": permissions.can_program_activities_at(access, activity.hub_id),
+        "can_programme": permissions.can_coordinate(access, activity.hub_id),
         "can_manage_group": activity.is_support_group and permissions.can_manage_support_group(access, activity),
         "membership": selectors.membership_of(access.person, activity) if activity.is_support_group else None,
     })
@@ -342,7 +342,7 @@ def activity_detail(request, pk):
 def session_edit(request, pk):
     access = access_for(request.user)
     session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
-    if session is None or not permissions.can_program_activities_at(access, session.activity.hub_id):
+    if session is None or not permissions.can_coordinate(access, session.activity.hub_id):
         raise Http404
     local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
     form = SessionChangeForm(request.POST or None, initial={
@@ -372,7 +372,7 @@ def session_edit(request, pk):
 def session_cancel(request, pk):
     access = access_for(request.user)
     session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
-    if session is None or not permissions.can_program_activities_at(access, session.activity.hub_id):
+    if session is None or not permissions.can_coordinate(access, session.activity.hub_id):
         raise Http404
     cancel_form = SessionCancelForm(request.POST, prefix="cancel")
     if cancel_form.is_valid():

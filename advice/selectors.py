@@ -114,7 +114,7 @@ def appointments_visible_to(access: Access) -> QuerySet[Appointment]:
     appointments = _appointments()
     if not access.is_authenticated:
         return appointments.none()
-    hub_ids = permissions.advice_staff_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     if hub_ids is None:
         return appointments
     scope = Q(advisor_id=access.user.pk)

@@ -293,7 +293,7 @@ def _clean_service(fields: dict) -> None:
 
 @transaction.atomic
 def create_service(*, access: Access, hub: Hub, **fields) -> AdviceService:
-    if not permissions.can_manage_advice_services(access, hub.pk):
+    if not permissions.can_coordinate(access, hub.pk):
         raise errors.PermissionDenied(_("Only the hub's coordinator manages its advice services."),
                                       code="services_forbidden")
     fields = {key: value for key, value in fields.items() if key in SERVICE_FIELDS}
@@ -306,7 +306,7 @@ def create_service(*, access: Access, hub: Hub, **fields) -> AdviceService:
 @transaction.atomic
 def update_service(*, access: Access, service_id: int, **fields) -> AdviceService:
     service = AdviceService.objects.select_for_update().select_related("hub").filter(pk=service_id).first()
-    if service is None or not permissions.can_manage_advice_services(access, service.hub_id):
+    if service is None or not permissions.can_coordinate(access, service.hub_id):
         raise errors.NotFound(_("No such advice service."), code="service_not_found")
     for key, value in fields.items():
         if key in SERVICE_FIELDS:

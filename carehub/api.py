@@ -4,15 +4,16 @@ from datetime import datetime
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate, user_logged_in
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from . import errors, selectors, services
+from . import errors, locking, selectors, services
 from .api_auth import AUTH, caller
+from .schemas import ErrorOut
 from .models import ApiToken, Hub, Language, PrivacyRecord
 
 api = NinjaAPI(
@@ -22,11 +23,6 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
 )
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 def error_response(request, status: int, detail: str, code: str, **extra):
@@ -81,6 +77,14 @@ def on_out_of_range(request, exc):
     """A number too large for the database (an id or an offset of 2**63) is the caller's mistake, not a 500.
     Found by the API fuzz (tests/hardening/test_api_fuzz.py)."""
     return error_response(request, 422, _("A number in the request is out of range."), "out_of_range")
+
+
+@api.exception_handler(OperationalError)
+def on_operational_error(request, exc):
+    """A lock timeout or a deadlock the database broke (carehub.locking) is "busy, try again", not a 500."""
+    if locking.is_busy_error(exc):
+        return on_domain_error(request, errors.Busy())
+    raise exc
 
 
 @api.exception_handler(IntegrityError)

@@ -10,7 +10,12 @@ from .permissions import Access, access_for
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        return user_for_token(token)
+        user = user_for_token(token)
+        if user is not None:
+            # The one place the actor is set for token calls: django-simple-history (through its middleware)
+            # and everything else that reads `request.user` then see the token's user, as for a session.
+            request.user = user
+        return user
 
 
 def user_for_token(token: str):

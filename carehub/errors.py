@@ -56,6 +56,14 @@ class Conflict(DomainError):
     default_message = _("This conflicts with the current state. Please reload and try again.")
 
 
+class Busy(Conflict):
+    """Someone else is changing the same rows right now and the lock could not be had in time (or the
+    database broke a deadlock). Nothing was changed; trying again a moment later works."""
+
+    code = "busy"
+    default_message = _("Someone else is changing this at the same moment. Nothing was changed: please try again.")
+
+
 class ValidationFailed(DomainError):
     status = 422
     code = "invalid"

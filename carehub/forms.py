@@ -11,13 +11,40 @@ def add_domain_error(form: forms.Form, exc: errors.DomainError) -> None:
     form.add_error(field, str(exc.message))
 
 
+class DateInput(forms.DateInput):
+    """A native date picker; the value in ISO format, as the picker expects whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 class PersonSearchForm(forms.Form):
+    """Find a person by a fragment of their name, phone or document number (the desk, every app)."""
+
     q = forms.CharField(
         label=_("Name, phone or document number"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "type": "search"}),
     )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["q"].label = label
+
+    @property
+    def query(self) -> str:
+        return self.cleaned_data["q"] if self.is_bound and self.is_valid() else ""
 
 
 class PersonForm(forms.Form):

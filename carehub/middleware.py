@@ -71,3 +71,28 @@ class ApiErrorShapeMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+
+class BusyMiddleware:
+    """A page whose operation met a lock timeout or a deadlock (carehub.locking) answers 409 "try again"
+    in the user's language instead of a 500; nothing was changed, the transaction was rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from . import errors, locking
+
+        if not (isinstance(exception, errors.Busy) or locking.is_busy_error(exception)):
+            return None
+        busy = errors.Busy()
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse(busy.as_dict(), status=busy.status)
+        return render(request, "carehub/busy.html", {"message": busy.message}, status=busy.status)

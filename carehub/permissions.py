@@ -46,10 +46,6 @@ class Access:
             return any(r == role for r, _ in self.roles)
         return (role, hub_id) in self.roles
 
-    @property
-    def is_staff_member(self) -> bool:
-        return self.is_admin or bool(self.roles)
-
     @cached_property
     def person(self):
         """The Person linked to this user's online account, if any."""
@@ -76,11 +72,10 @@ def access_for(user) -> Access:
     return access
 
 
-def require_authenticated(user) -> Access:
-    access = access_for(user)
+def require_login(access: Access, message=None) -> None:
+    """Refuse an anonymous caller with 401 (the API) or a log-in prompt (pages)."""
     if not access.is_authenticated:
-        raise errors.NotAuthenticated()
-    return access
+        raise errors.NotAuthenticated(message) if message else errors.NotAuthenticated()
 
 
 # --- people ---------------------------------------------------------------------------------------------
@@ -93,10 +88,6 @@ def people_hub_ids(access: Access) -> frozenset | None:
 
 def can_list_people(access: Access) -> bool:
     return access.is_admin or bool(access.hubs_with(*PEOPLE_ROLES))
-
-
-def can_register_person_at(access: Access, hub: Hub) -> bool:
-    return access.is_admin or hub.pk in access.hubs_with(*PEOPLE_ROLES)
 
 
 def can_act_for_people_at(access: Access, hub_id: int) -> bool:
@@ -122,11 +113,6 @@ def is_city_wide(role: str) -> bool:
 # programme. Support groups are closed circles: their members and attendance are visible ONLY to the group's
 # facilitator and the coordinators of its hub (and administrators, who see everything) — never to the desk,
 # other facilitators, other caregivers or planners.
-def can_program_activities_at(access: Access, hub_id: int) -> bool:
-    """Create and change activities, sessions and series of this hub."""
-    return can_coordinate(access, hub_id)
-
-
 def is_group_facilitator(access: Access, activity) -> bool:
     return (
         access.is_authenticated
@@ -149,46 +135,11 @@ def can_see_session_participants(access: Access, session) -> bool:
     return can_act_for_people_at(access, activity.hub_id)
 
 
-def can_take_attendance(access: Access, session) -> bool:
-    return can_see_session_participants(access, session)
-
-
-def facilitated_hub_ids(access: Access) -> frozenset:
-    return access.hubs_with(Role.FACILITATOR, Role.COORDINATOR)
-
-
 # --- lending bank ---------------------------------------------------------------------------------------
 # Loans, holds and the stock of a hub: its front desk and coordinators (and administrators) see and act on
 # them. A caregiver sees only their own loans and holds (on their account page). Planners see no loan,
 # hold or borrower, only aggregates. The public sees how many items of each type are available per hub.
-def lending_hub_ids(access: Access) -> frozenset | None:
-    """Hubs whose loans, holds and stock the caller may see and act on; None means every hub (admins)."""
-    if access.is_admin:
-        return None
-    return access.hubs_with(*PEOPLE_ROLES)
-
-
-def can_lend_at(access: Access, hub_id: int) -> bool:
-    """Lend, take back, renew, place holds, clean and repair at this hub."""
-    return can_act_for_people_at(access, hub_id)
-
-
-def can_use_lending_desk(access: Access) -> bool:
-    return access.is_admin or bool(access.hubs_with(*PEOPLE_ROLES))
-
-
-def can_manage_stock_at(access: Access, hub_id: int) -> bool:
-    """Take in donations, retire items, record safety checks, send and receive transfers."""
-    return can_act_for_people_at(access, hub_id)
-
-
-def can_retire_items_at(access: Access, hub_id: int) -> bool:
-    """Retiring an item for good is the coordinator's call."""
-    return can_coordinate(access, hub_id)
-
-
-def can_reorder_holds_at(access: Access, hub_id: int) -> bool:
-    return can_act_for_people_at(access, hub_id)
+# Lending, stock and holds use `can_act_for_people_at` / `people_hub_ids`; retiring an item, `can_coordinate`.
 
 
 # --- advice (legal and employment) ----------------------------------------------------------------------
@@ -196,11 +147,6 @@ def can_reorder_holds_at(access: Access, hub_id: int) -> bool:
 # appointments at their hubs and of their hubs' people, WITHOUT case notes), the appointment's advisor, and
 # administrators. Case notes: ONLY the appointment's advisor — not the desk, the coordinator, the person, a
 # planner, nor an administrator through the API or the pages. Planners see no appointment at all.
-def can_manage_advice_services(access: Access, hub_id: int) -> bool:
-    """Create and change a hub's advice services (coordinators, administrators)."""
-    return can_coordinate(access, hub_id)
-
-
 def is_advisor_at(access: Access, hub_id: int) -> bool:
     return (Role.ADVISOR, hub_id) in access.roles
 
@@ -221,16 +167,6 @@ def is_appointment_person(access: Access, appointment) -> bool:
     return person is not None and appointment.person_id == person.pk
 
 
-def can_see_appointment(access: Access, appointment) -> bool:
-    return (
-        access.is_admin
-        or is_appointment_advisor(access, appointment)
-        or is_appointment_person(access, appointment)
-        or can_act_for_people_at(access, appointment.hub_id)
-        or can_act_for_people_at(access, appointment.person.home_hub_id)
-    )
-
-
 def can_see_case_notes(access: Access, appointment) -> bool:
     """Case notes stay between the person and the advisor: only the appointment's advisor reads them."""
     return is_appointment_advisor(access, appointment)
@@ -249,22 +185,11 @@ def can_cancel_appointment(access: Access, appointment) -> bool:
     )
 
 
-def advice_staff_hub_ids(access: Access) -> frozenset | None:
-    """Hubs whose appointments (without notes) the caller sees as desk/coordinator; None = every hub."""
-    if access.is_admin:
-        return None
-    return access.hubs_with(*PEOPLE_ROLES)
-
-
 # --- privacy (export and erasure of a person's data) ----------------------------------------------------
 # Exporting everything held about a person and erasing them are the coordinator's call at the person's home
 # hub (and administrators'). Not the desk: an export gathers loans, bookings, group memberships and
 # appointments from every hub, more than the desk may see; an erasure cannot be undone.
-def can_export_person(access: Access, person) -> bool:
-    return access.is_admin or (Role.COORDINATOR, person.home_hub_id) in access.roles
-
-
-def can_erase_person(access: Access, person) -> bool:
+def can_manage_privacy_of(access: Access, person) -> bool:
     return access.is_admin or (Role.COORDINATOR, person.home_hub_id) in access.roles
 
 

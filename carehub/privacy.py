@@ -1,11 +1,12 @@
 """A person's data rights: export everything held about them, and erase them.
 
-Each app contributes through a hook module `<app>/privacy.py` with two functions:
+Each app contributes through the registry (carehub/registry.py):
 
 - ``export_person(person) -> dict``: what the app holds about the person, JSON-ready (strings, numbers, lists);
 - ``erase_person(person, *, by) -> None``: wipe the app's personal values of the person, in its live rows
   AND in its history rows, keeping what the aggregates need (dates, statuses, hubs). It may raise a
-  DomainError to refuse (e.g. an item is still on loan); then nothing at all is erased.
+  DomainError to refuse (e.g. an item is still on loan); then nothing at all is erased;
+- ``erasure_preview(person) -> dict``: counts for the confirmation page.
 
 The erasure is one transaction: the person row is locked first, every app's hook runs, then the core fields
 are wiped and the erasure recorded in `PrivacyRecord` (who, when, on what ground — never what). A failure
@@ -14,34 +15,20 @@ anywhere rolls everything back. docs/privacy.md describes what is kept and why.
 
 from datetime import datetime
 from datetime import timezone as dt_timezone
-from importlib import import_module
-
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import errors, permissions
+from . import errors, locking, permissions
 from .models import ApiToken, Person, PrivacyRecord
 from .permissions import Access
+from .registry import hooks
 
-PRIVACY_APPS = ("lending", "activities", "advice")
 EXPORT_FORMAT = "carehub-person-export/1"
 # What an erased person is called wherever a name is still printed (a loan's history, an old booking list).
 ERASED_NAME = "[erased]"
-
-
-def app_hooks() -> list[tuple[str, object]]:
-    """The `<app>.privacy` modules that exist, in a fixed order (lending first: it may refuse)."""
-    hooks = []
-    for app in PRIVACY_APPS:
-        try:
-            hooks.append((app, import_module(f"{app}.privacy")))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.privacy":
-                raise
-    return hooks
 
 
 def iso(value) -> str | None:
@@ -56,10 +43,8 @@ def iso(value) -> str | None:
 def _person_or_404(access: Access, person_id: int, *, lock: bool = False) -> Person:
     if not access.is_authenticated:
         raise errors.NotAuthenticated()
-    people = Person.objects.select_related("home_hub", "user")
-    if lock:
-        people = people.select_for_update(of=("self",))
-    person = people.filter(pk=person_id).first()
+    people = Person.objects.select_related("home_hub", "user").filter(pk=person_id)
+    person = locking.lock_row(people) if lock else people.first()
     # Outside the caller's hubs the person does not exist for them (no leak of who is registered where).
     if person is None or not (access.is_admin or person.home_hub_id in permissions.people_hub_ids(access)):
         raise errors.NotFound(_("No person with this number in your hub."), code="person_not_found")
@@ -126,7 +111,7 @@ def export_person(*, access: Access, person_id: int, reason: str = PrivacyRecord
     (docs/privacy.md says how a person gets them).
     """
     person = _person_or_404(access, person_id)
-    if not permissions.can_export_person(access, person):
+    if not permissions.can_manage_privacy_of(access, person):
         raise errors.PermissionDenied(_("Only the coordinators of the person's hub can export their data."),
                                       code="export_forbidden")
     _check_reason(reason)
@@ -136,8 +121,8 @@ def export_person(*, access: Access, person_id: int, reason: str = PrivacyRecord
             "exported_at": iso(timezone.now()),
             "person": _core_export(person),
         }
-        for app, hook in app_hooks():
-            data[app] = hook.export_person(person)
+        for app, export in hooks("export_person"):
+            data[app] = export(person)
         PrivacyRecord.objects.create(kind=PrivacyRecord.Kind.EXPORT, person=person, hub=person.home_hub,
                                      done_by=access.user, reason=reason)
     return data
@@ -189,13 +174,13 @@ def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecor
     _check_reason(reason)
     with transaction.atomic():
         person = _person_or_404(access, person_id, lock=True)
-        if not permissions.can_erase_person(access, person):
+        if not permissions.can_manage_privacy_of(access, person):
             raise errors.PermissionDenied(_("Only the coordinators of the person's hub can erase their data."),
                                           code="erase_forbidden")
         if person.erased_at is not None:
             raise errors.Conflict(_("This person has already been erased."), code="already_erased")
-        for _app, hook in app_hooks():
-            hook.erase_person(person, by=access.user)
+        for _app, erase in hooks("erase_person"):
+            erase(person, by=access.user)
 
         user = person.user
         registered_on = person.created_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -221,10 +206,8 @@ def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecor
 def erasure_preview(person: Person) -> dict:
     """What an erasure will touch, for the confirmation step: counts only, from each app's `preview`."""
     preview = {"account": person.user_id is not None}
-    for app, hook in app_hooks():
-        function = getattr(hook, "erasure_preview", None)
-        if function is not None:
-            preview[app] = function(person)
+    for app, count in hooks("erasure_preview"):
+        preview[app] = count(person)
     return preview
 
 

@@ -42,7 +42,7 @@ def register_person(
     consent: bool = False,
 ) -> Person:
     """Register a person at the desk of `hub`. Consent to data processing is recorded with its time."""
-    if not permissions.can_register_person_at(access, hub):
+    if not permissions.can_act_for_people_at(access, hub.pk):
         raise errors.PermissionDenied(_("You cannot register people at this hub."), code="hub_forbidden")
     _clean_person_fields(first_name=first_name, email=email, preferred_language=preferred_language)
     if not consent:

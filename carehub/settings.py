@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carehub.middleware.ContentSecurityPolicyMiddleware",
     "carehub.middleware.ApiErrorShapeMiddleware",
+    "carehub.middleware.BusyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -123,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Separate test databases let several test runs share one PostgreSQL server.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+
+# How long an operation waits for a row another operation holds before answering "busy, try again"
+# (carehub.locking). Operations hold their locks for milliseconds; a wait this long means trouble.
+LOCK_TIMEOUT_MS = int(os.environ.get("LOCK_TIMEOUT_MS", "5000"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

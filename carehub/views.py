@@ -1,7 +1,5 @@
 """Pages for hubs, people and accounts. Thin: the work is in services and selectors."""
 
-from importlib import import_module
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,12 +8,15 @@ from django import forms
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import errors, permissions, selectors, services
 from .forms import PersonForm, PersonSearchForm, SignupForm, add_domain_error
 from .models import Hub, PrivacyRecord
 from .permissions import access_for
+from .registry import hooks
+from .web import desk_hubs, desk_required, forbidden, safe_next_url
 
 
 def home(request):
@@ -34,41 +35,21 @@ def hub_detail(request, slug):
     return render(request, "carehub/hub_detail.html", {"hub": hub})
 
 
-def desk_required(view):
-    """Pages for staff who look after people (front desk, coordinators, administrators)."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_list_people(access_for(request.user)):
-            return render(request, "carehub/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 @desk_required
 def people_search(request):
     access = access_for(request.user)
     form = PersonSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    query = form.query
     people = selectors.search_people(access, query=query)
     page = Paginator(people, 25).get_page(request.GET.get("page"))
     return render(request, "carehub/people_search.html", {"form": form, "page": page, "query": query})
-
-
-def _registrable_hubs(access):
-    hub_ids = permissions.people_hub_ids(access)
-    hubs = Hub.objects.filter(is_active=True)
-    return hubs if hub_ids is None else hubs.filter(pk__in=hub_ids)
 
 
 @desk_required
 @require_http_methods(["GET", "POST"])
 def person_register(request):
     access = access_for(request.user)
-    hubs = _registrable_hubs(access)
+    hubs = desk_hubs(access)
     initial = {"first_name": request.GET.get("q", "")[:80], "preferred_language": request.LANGUAGE_CODE}
     form = PersonForm(request.POST or None, hubs=hubs, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -88,8 +69,8 @@ def person_register(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
-            next_url = request.GET.get("next", "")
-            if next_url.startswith("/") and not next_url.startswith("//"):
+            next_url = safe_next_url(request, request.GET.get("next"))
+            if next_url:
                 return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
             return redirect(person)
     return render(request, "carehub/person_form.html", {"form": form})
@@ -99,14 +80,14 @@ def person_register(request):
 def person_detail(request, pk):
     access = access_for(request.user)
     if not permissions.can_list_people(access):
-        return render(request, "carehub/forbidden.html", status=403)
+        return forbidden(request)
     try:
         person = selectors.person_for(access, pk)
     except errors.NotFound:
         raise Http404
     return render(request, "carehub/person_detail.html",
-                  {"person": person, "sections": app_sections("person_context", access, person),
-                   "can_manage_privacy": permissions.can_erase_person(access, person)})
+                  {"person": person, "sections": app_sections("person_section", access, person),
+                   "can_manage_privacy": permissions.can_manage_privacy_of(access, person)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,10 +114,7 @@ def signup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
-            next_url = request.GET.get("next", "")
-            if next_url.startswith("/") and not next_url.startswith("//"):
-                return redirect(next_url)
-            return redirect("account")
+            return redirect(safe_next_url(request, request.GET.get("next"), default="account"))
     return render(request, "carehub/signup.html", {"form": form})
 
 
@@ -144,7 +122,7 @@ def signup(request):
 def account(request):
     access = access_for(request.user)
     person = access.person
-    sections = app_sections("account_context", access, person) if person else {}
+    sections = app_sections("account_section", access, person) if person else {}
     return render(request, "carehub/account.html", {"person": person, "access": access, "sections": sections})
 
 
@@ -156,37 +134,23 @@ def privacy(request):
     return render(request, "carehub/privacy.html")
 
 
-SECTION_APPS = ("lending", "activities", "advice")
-
-
 def app_sections(hook: str, access, person) -> dict:
-    """What each app shows about a person: `<app>/sections.py` defines `person_context(access, person)` (the
-    desk's person page) and `account_context(access, person)` (the caregiver's own account page), each
-    returning a dict the app's `_person_section.html` / `_account_section.html` reads as `sections.<app>`.
-    The apps apply their own permission rules there, so a section is empty for whoever may not see it."""
-    sections = {}
-    for app in SECTION_APPS:
-        try:
-            module = import_module(f"{app}.sections")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.sections":
-                raise
-            continue
-        function = getattr(module, hook, None)
-        if function is not None:
-            sections[app] = function(access, person)
-    return sections
+    """What each app shows about a person (registry hooks `person_section` for the desk's person page,
+    `account_section` for the caregiver's own page), as `sections.<app>` for the app's
+    `_person_section.html` / `_account_section.html`. The apps apply their own permission rules there, so a
+    section is empty for whoever may not see it."""
+    return {app: section(access, person) for app, section in hooks(hook)}
 
 
 # --- privacy: a coordinator exports or erases a person's data -------------------------------------------
 class PrivacyRequestForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Ground for the request"), choices=PrivacyRecord.Reason.choices)
+    reason = forms.ChoiceField(label=gettext_lazy("Ground for the request"), choices=PrivacyRecord.Reason.choices)
 
 
 class ErasureConfirmForm(PrivacyRequestForm):
     confirm = forms.BooleanField(
-        label=_("I understand that the erasure cannot be undone."), required=True,
-        error_messages={"required": _("Confirm that you want to erase this person's data.")},
+        label=gettext_lazy("I understand that the erasure cannot be undone."), required=True,
+        error_messages={"required": gettext_lazy("Confirm that you want to erase this person's data.")},
     )
 
 
@@ -202,8 +166,8 @@ def person_privacy(request, pk):
         person = selectors.person_for(access, pk)
     except errors.DomainError:
         raise Http404
-    if not permissions.can_erase_person(access, person):
-        return render(request, "carehub/forbidden.html", status=403)
+    if not permissions.can_manage_privacy_of(access, person):
+        return forbidden(request)
     action = request.POST.get("action", "")
     export_form = PrivacyRequestForm(request.POST if action == "export" else None, prefix="export")
     erase_form = PrivacyRequestForm(request.POST if action == "review" else None, prefix="erase")

@@ -1,16 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from carehub.registry import Contributions
+
+
+def navigation() -> list:
+    from carehub import permissions
+
+    return [
+        ("lending:availability", _("Equipment to borrow"), lambda access: True),
+        ("lending:desk", _("Lending desk"), permissions.can_list_people),
+    ]
+
 
 class LendingConfig(AppConfig):
     name = "lending"
     verbose_name = _("Lending bank")
-
-    def ready(self):
-        from carehub import permissions
-        from carehub.context_processors import NAV_ENTRIES
-
-        NAV_ENTRIES.extend([
-            ("lending:availability", _("Equipment to borrow"), lambda access: True),
-            ("lending:desk", _("Lending desk"), permissions.can_use_lending_desk),
-        ])
+    contributes = Contributions(
+        person_section="lending.sections.person_context",
+        account_section="lending.sections.account_context",
+        export_person="lending.privacy.export_person",
+        erase_person="lending.privacy.erase_person",
+        erasure_preview="lending.privacy.erasure_preview",
+        load_demo="lending.demo.load",
+        send_reminders="lending.reminders.send",
+        integrity_checks="lending.integrity.checks",
+        seed_scale="lending.scale.seed",
+        navigation="lending.apps.navigation",
+    )

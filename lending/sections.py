@@ -21,13 +21,13 @@ def _with_positions(holds):
 
 
 def person_context(access, person) -> dict:
-    if not permissions.can_use_lending_desk(access):
+    if not permissions.can_list_people(access):
         return {}
     loans = selectors.person_loans(access, person)[:SHOWN]
     holds = selectors.holds_visible_to(access).filter(
         person=person, status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]
-    ).filter(**({} if permissions.lending_hub_ids(access) is None
-                else {"hub_id__in": permissions.lending_hub_ids(access)}))
+    ).filter(**({} if permissions.people_hub_ids(access) is None
+                else {"hub_id__in": permissions.people_hub_ids(access)}))
     return {"loans": list(loans), "holds": _with_positions(holds)}
 
 

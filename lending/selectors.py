@@ -20,7 +20,7 @@ DUE_SOON_DAYS = 7
 
 def _hub_scope(access: Access, field: str = "hub_id") -> Q | None:
     """A filter on `field` for the caller's lending hubs; None = no restriction (administrators)."""
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     if hub_ids is None:
         return None
     return Q(**{f"{field}__in": hub_ids})
@@ -69,7 +69,7 @@ def loans_visible_to(access: Access) -> QuerySet[Loan]:
     )
     if not access.is_authenticated:
         return loans.none()
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     if hub_ids is None:
         return loans
     scope = Q(hub_id__in=hub_ids)
@@ -123,7 +123,7 @@ def holds_visible_to(access: Access) -> QuerySet[Hold]:
     holds = Hold.objects.select_related("item_type", "hub", "person", "offered_item")
     if not access.is_authenticated:
         return holds.none()
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     if hub_ids is None:
         return holds
     scope = Q(hub_id__in=hub_ids)
@@ -172,7 +172,7 @@ def transfers_visible_to(access: Access) -> QuerySet[Transfer]:
     transfers = Transfer.objects.select_related("item__item_type", "from_hub", "to_hub", "requested_by")
     if not access.is_authenticated:
         return transfers.none()
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     if hub_ids is None:
         return transfers
     return transfers.filter(Q(from_hub_id__in=hub_ids) | Q(to_hub_id__in=hub_ids))

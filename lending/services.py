@@ -70,7 +70,7 @@ def _lock_item(tag: str, access: Access | None = None) -> Item:
         .filter(asset_tag=normalise_tag(tag))
         .first()
     )
-    if item is None or (access is not None and not permissions.can_lend_at(access, item.hub_id)):
+    if item is None or (access is not None and not permissions.can_act_for_people_at(access, item.hub_id)):
         raise errors.NotFound(_("No item with this tag at your hub."), code="item_not_found", field="item")
     return item
 
@@ -78,7 +78,7 @@ def _lock_item(tag: str, access: Access | None = None) -> Item:
 def _lock_loan(access: Access, loan_id: int) -> tuple[Loan, Item]:
     """Lock the loan's item, then the loan (the same order as lending)."""
     loan = Loan.objects.filter(pk=loan_id).only("item_id", "hub_id").first()
-    if loan is None or not permissions.can_lend_at(access, loan.hub_id):
+    if loan is None or not permissions.can_act_for_people_at(access, loan.hub_id):
         raise errors.NotFound(_("No such loan at your hub."), code="loan_not_found")
     item = Item.objects.select_for_update(of=("self",)).select_related("item_type", "hub").get(pk=loan.item_id)
     loan = Loan.objects.select_for_update(of=("self",)).select_related("borrower").get(pk=loan_id)
@@ -350,7 +350,7 @@ def mark_repaired(*, access: Access, item_tag: str, condition: str = Condition.G
 def record_safety_check(*, access: Access, item_tag: str, passed: bool, notes: str = "") -> Item:
     """A periodic safety check (powered beds, lifts). A failed check sends an idle item to repair."""
     item = _lock_item(item_tag, access)
-    if not permissions.can_manage_stock_at(access, item.hub_id):
+    if not permissions.can_act_for_people_at(access, item.hub_id):
         raise errors.PermissionDenied(code="stock_forbidden")
     if notes:
         item.notes = f"{item.notes}\n{notes}".strip()
@@ -395,7 +395,7 @@ def take_in_item(
 
     A damaged item goes to repair; otherwise to cleaning when its type needs it, else to the queue.
     """
-    if not permissions.can_manage_stock_at(access, hub.pk):
+    if not permissions.can_act_for_people_at(access, hub.pk):
         raise errors.PermissionDenied(_("You cannot add stock at this hub."), code="stock_forbidden")
     asset_tag = normalise_tag(asset_tag)
     if not asset_tag:
@@ -430,7 +430,7 @@ def take_in_item(
 def retire_item(*, access: Access, item_tag: str, reason: str) -> Item:
     """Take an item out of service for good (coordinators)."""
     item = _lock_item(item_tag, access)
-    if not permissions.can_retire_items_at(access, item.hub_id):
+    if not permissions.can_coordinate(access, item.hub_id):
         raise errors.PermissionDenied(_("Only the hub's coordinator can retire items."), code="retire_forbidden")
     reason = (reason or "").strip()
     if not reason:
@@ -450,7 +450,7 @@ def retire_item(*, access: Access, item_tag: str, reason: str) -> Item:
 
 # --- holds ----------------------------------------------------------------------------------------------
 def _can_hold_for(access: Access, hub: Hub, person) -> bool:
-    if permissions.can_lend_at(access, hub.pk):
+    if permissions.can_act_for_people_at(access, hub.pk):
         return True
     # A caregiver joins the queue for themselves at their own hub.
     return access.person is not None and access.person.pk == person.pk and person.home_hub_id == hub.pk
@@ -466,7 +466,7 @@ def place_hold(*, access: Access, hub: Hub, item_type: ItemType, person_id: int,
     person = person_for(access, person_id)
     if not _can_hold_for(access, hub, person):
         raise errors.PermissionDenied(_("You cannot place holds at this hub."), code="hold_forbidden")
-    if not permissions.can_lend_at(access, hub.pk):
+    if not permissions.can_act_for_people_at(access, hub.pk):
         priority = HoldPriority.NORMAL  # only staff set an urgent priority
     if priority not in HoldPriority.values:
         raise errors.ValidationFailed(_("Choose a priority."), code="priority_invalid", field="priority")
@@ -493,7 +493,7 @@ def place_hold(*, access: Access, hub: Hub, item_type: ItemType, person_id: int,
 def _hold_for_update(access: Access, hold_id: int) -> Hold:
     hold = Hold.objects.filter(pk=hold_id).select_related("person").first()
     allowed = hold is not None and (
-        permissions.can_lend_at(access, hold.hub_id)
+        permissions.can_act_for_people_at(access, hold.hub_id)
         or (access.person is not None and hold.person_id == access.person.pk)
     )
     if not allowed:
@@ -546,7 +546,7 @@ def expire_offer(*, access: Access | None, hold_id: int, now=None) -> Hold:
     user = access.user if access is not None else None
     if access is not None:
         hold = _hold_for_update(access, hold_id)
-        if not permissions.can_lend_at(access, hold.hub_id):
+        if not permissions.can_act_for_people_at(access, hold.hub_id):
             raise errors.PermissionDenied(code="hold_forbidden")
     else:
         first = Hold.objects.filter(pk=hold_id).first()
@@ -593,7 +593,7 @@ def reorder_hold(*, access: Access, hold_id: int, to_position: int, reason: str)
     Locks the whole queue (in primary-key order) so that two reorders do not interleave.
     """
     hold = Hold.objects.filter(pk=hold_id).first()
-    if hold is None or not permissions.can_reorder_holds_at(access, hold.hub_id):
+    if hold is None or not permissions.can_act_for_people_at(access, hold.hub_id):
         raise errors.NotFound(_("No such hold."), code="hold_not_found")
     reason = (reason or "").strip()
     if not reason:
@@ -636,8 +636,8 @@ def create_transfer(*, access: Access, item_tag: str, to_hub: Hub, notes: str = 
     the receiving hub request it, and the sending hub sends it later."""
     item = Item.objects.select_for_update(of=("self",)).select_related("item_type", "hub").filter(
         asset_tag=normalise_tag(item_tag)).first()
-    sender = item is not None and permissions.can_manage_stock_at(access, item.hub_id)
-    receiver = permissions.can_manage_stock_at(access, to_hub.pk)
+    sender = item is not None and permissions.can_act_for_people_at(access, item.hub_id)
+    receiver = permissions.can_act_for_people_at(access, to_hub.pk)
     if item is None or not (sender or receiver):
         raise errors.NotFound(_("No item with this tag."), code="item_not_found", field="item")
     if item.hub_id == to_hub.pk:
@@ -669,8 +669,8 @@ def _send(transfer: Transfer, item: Item, access: Access) -> None:
 
 def _lock_transfer(access: Access, transfer_id: int) -> tuple[Transfer, Item]:
     transfer = Transfer.objects.filter(pk=transfer_id).first()
-    if transfer is None or not (permissions.can_manage_stock_at(access, transfer.from_hub_id)
-                                or permissions.can_manage_stock_at(access, transfer.to_hub_id)):
+    if transfer is None or not (permissions.can_act_for_people_at(access, transfer.from_hub_id)
+                                or permissions.can_act_for_people_at(access, transfer.to_hub_id)):
         raise errors.NotFound(_("No such transfer."), code="transfer_not_found")
     item = Item.objects.select_for_update(of=("self",)).select_related("item_type").get(pk=transfer.item_id)
     transfer = Transfer.objects.select_for_update(of=("self",)).get(pk=transfer_id)
@@ -680,7 +680,7 @@ def _lock_transfer(access: Access, transfer_id: int) -> tuple[Transfer, Item]:
 @transaction.atomic
 def send_transfer(*, access: Access, transfer_id: int) -> Transfer:
     transfer, item = _lock_transfer(access, transfer_id)
-    if not permissions.can_manage_stock_at(access, transfer.from_hub_id):
+    if not permissions.can_act_for_people_at(access, transfer.from_hub_id):
         raise errors.PermissionDenied(_("Only the sending hub can send the item."), code="transfer_forbidden")
     if transfer.status != TransferStatus.REQUESTED:
         raise errors.Conflict(_("This transfer is not waiting to be sent."), code="transfer_not_requested")
@@ -692,7 +692,7 @@ def send_transfer(*, access: Access, transfer_id: int) -> Transfer:
 def receive_transfer(*, access: Access, transfer_id: int) -> Transfer:
     """The receiving hub takes the item in; it is then offered to that hub's queue or available there."""
     transfer, item = _lock_transfer(access, transfer_id)
-    if not permissions.can_manage_stock_at(access, transfer.to_hub_id):
+    if not permissions.can_act_for_people_at(access, transfer.to_hub_id):
         raise errors.PermissionDenied(_("Only the receiving hub can receive the item."), code="transfer_forbidden")
     if transfer.status != TransferStatus.SENT:
         raise errors.Conflict(_("This transfer has not been sent or is already received."),

@@ -39,7 +39,7 @@ def desk_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         access = access_for(request.user)
-        if not permissions.can_use_lending_desk(access):
+        if not permissions.can_list_people(access):
             return render(request, "carehub/forbidden.html", status=403)
         return view(request, access, *args, **kwargs)
 
@@ -47,7 +47,7 @@ def desk_required(view):
 
 
 def _desk_hubs(access):
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     hubs = Hub.objects.filter(is_active=True)
     return hubs if hub_ids is None else hubs.filter(pk__in=hub_ids)
 
@@ -111,7 +111,7 @@ def join_waitlist(request):
 @desk_required
 def desk(request, access):
     """The lending desk: the scan box, and what needs doing now at the caller's hubs."""
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     loans = selectors.loans_visible_to(access)
     items = selectors.items_visible_to(access)
     today = timezone.localdate()
@@ -163,8 +163,8 @@ def item_detail(request, access, tag):
         "safety_form": forms.SafetyCheckForm(prefix="safety"),
         "retire_form": forms.RetireForm(prefix="retire"),
         "transfer_form": forms.TransferForm(prefix="transfer"),
-        "can_retire": permissions.can_retire_items_at(access, item.hub_id),
-        "can_manage_stock": permissions.can_manage_stock_at(access, item.hub_id),
+        "can_retire": permissions.can_coordinate(access, item.hub_id),
+        "can_manage_stock": permissions.can_act_for_people_at(access, item.hub_id),
     }
     context["more_actions"] = bool(
         item.item_type.safety_check_every_days
@@ -308,7 +308,7 @@ def loan_detail(request, access, pk):
         loan = selectors.loan_for(access, pk)
     except errors.NotFound:
         raise Http404
-    if not permissions.can_lend_at(access, loan.hub_id):
+    if not permissions.can_act_for_people_at(access, loan.hub_id):
         raise Http404  # a caregiver's own loan shows on their account page, not on the desk
     return render(request, "lending/loan_detail.html", {
         "loan": loan, "history": selectors.history_entries(loan, limit=50),
@@ -360,7 +360,7 @@ def cancel_own_hold(request, pk):
 @desk_required
 def stock(request, access):
     """Stock by hub and type: how many items in each state, and how many people wait."""
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     rows = list(selectors.stock_by_type(hub_ids))
     waiting = selectors.waiting_counts(hub_ids)
     for row in rows:
@@ -505,7 +505,7 @@ def transfers(request, access):
             messages.success(request, _("Transfer recorded."))
             return redirect("lending:transfers")
     rows = selectors.open_transfers(selectors.transfers_visible_to(access)).order_by("requested_at")[:200]
-    hub_ids = permissions.lending_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access)
     return render(request, "lending/transfers.html", {"form": form, "transfers": rows, "hub_ids": hub_ids})
 
 

@@ -134,3 +134,16 @@ def admin_user(db):
 def carer(hub):
     """(user, person) of a caregiver with an online account at `hub`."""
     return make_caregiver(hub, "carer", first_name="Montserrat", last_name="Garcia Pujol")
+
+
+@pytest.fixture
+def replace_hook(monkeypatch):
+    """Swap an app's registry hook (e.g. "advice.privacy.erase_person") for this test only."""
+    from carehub.registry import hooks
+
+    def replace(target: str, function):
+        monkeypatch.setattr(target, function)
+        hooks.cache_clear()
+
+    yield replace
+    hooks.cache_clear()

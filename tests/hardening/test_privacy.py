@@ -189,13 +189,11 @@ def test_erasure_is_refused_while_an_item_is_on_loan_and_nothing_changes(client,
     assert not PrivacyRecord.objects.exists()
 
 
-def test_a_failure_half_way_rolls_the_whole_erasure_back(client, coordinator, rich_person, monkeypatch):
-    import advice.privacy
-
+def test_a_failure_half_way_rolls_the_whole_erasure_back(client, coordinator, rich_person, replace_hook):
     def broken(person, *, by):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(advice.privacy, "erase_person", broken)
+    replace_hook("advice.privacy.erase_person", broken)
     from carehub import privacy
     from carehub.permissions import access_for
 

@@ -7,7 +7,6 @@ import json
 import random
 from dataclasses import dataclass, field
 from datetime import time
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,17 +15,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from carehub.models import Hub, OpeningBlock, Person, Role, StaffRole
+from carehub.registry import hooks
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 # The demo password lives here, in demo data only; README lists it with the accounts.
 DEMO_PASSWORD = "carehub-demo"
 PEOPLE_PER_HUB = 24
-APPS_WITH_DEMO = ("lending", "activities", "advice")
 
 
 @dataclass
 class DemoContext:
-    """What the core demo made, handed to each app's `demo.load(ctx)`."""
+    """What the core demo made, handed to each app's demo (registry hook `load_demo`)."""
 
     hubs: list
     people: dict  # hub slug -> [Person]
@@ -55,14 +54,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             ctx = self.load_core(random.Random(seed))
-            for app in APPS_WITH_DEMO:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                module.load(ctx)
+            for app, load in hooks("load_demo"):
+                load(ctx)
                 self.stdout.write(f"  {app}: demo loaded")
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {len(ctx.hubs)} hubs, {sum(len(p) for p in ctx.people.values())} people. "

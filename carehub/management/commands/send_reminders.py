@@ -2,12 +2,11 @@
 what it has sent, so a second run the same day sends nothing again."""
 
 from datetime import date
-from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-APPS_WITH_REMINDERS = ("lending", "activities", "advice")
+from carehub.registry import hooks
 
 
 class Command(BaseCommand):
@@ -20,14 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, date=None, **options):
         today = date or timezone.localdate()
         total = 0
-        for app in APPS_WITH_REMINDERS:
-            try:
-                module = import_module(f"{app}.reminders")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.reminders":
-                    raise
-                continue
-            sent = module.send(today=today)
+        for app, send in hooks("send_reminders"):
+            sent = send(today=today)
             self.stdout.write(f"{app}: {sent} reminder(s) sent")
             total += sent
         self.stdout.write(self.style.SUCCESS(f"{total} reminder(s) sent for {today.isoformat()}"))

@@ -1,0 +1,45 @@
+"""Activities' integrity checks (`manage.py check_integrity`, through the registry)."""
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from carehub.integrity import Check
+
+
+def _sessions_over_capacity() -> list[str]:
+    from .models import Session
+
+    rows = (Session.objects.annotate(confirmed=Count("bookings", filter=Q(bookings__status="confirmed")))
+            .filter(confirmed__gt=F("capacity")).values_list("pk", "confirmed", "capacity"))
+    return [f"session {pk} has {n} confirmed bookings for {cap} places" for pk, n, cap in rows]
+
+
+def _session_counters() -> list[str]:
+    from .models import Session
+
+    rows = (Session.objects.annotate(confirmed=Count("bookings", filter=Q(bookings__status="confirmed")))
+            .exclude(confirmed=F("confirmed_count")).values_list("pk", "confirmed", "confirmed_count"))
+    return [f"session {pk} counts {counter} confirmed places but has {n} confirmed bookings"
+            for pk, n, counter in rows]
+
+
+def _erased_people_with_bookings() -> list[str]:
+    from carehub.models import Person
+
+    from .models import Booking
+
+    rows = Person.objects.filter(erased_at__isnull=False).filter(
+        Exists(Booking.objects.filter(person=OuterRef("pk"), session__starts_at__gt=timezone.now())
+               .exclude(status="cancelled"))
+    ).values_list("pk", flat=True)
+    return [f"person {pk} is erased but still has an upcoming booking" for pk in rows]
+
+
+def checks() -> list[Check]:
+    return [
+        Check("session_within_capacity", "No session has more confirmed bookings than places",
+              _sessions_over_capacity),
+        Check("session_counter_matches", "A session's confirmed counter matches its confirmed bookings",
+              _session_counters),
+        Check("erased_without_bookings", "An erased person has no upcoming booking", _erased_people_with_bookings),
+    ]
