@@ -27,21 +27,22 @@ from django.db.models import Model, QuerySet
 
 from . import errors
 
-# Lower ranks are locked first. A person is locked before anything of theirs; an activity before its
-# sessions, a session before its bookings; an item before its holds, loans and transfers; an advisor
-# (a user) before their appointments. Strings, not imports: the core knows no app's models.
+# Lower ranks are locked first. A user (an advisor's calendar) and a person before anything of theirs; an
+# item before its holds, loans and transfers; an activity before its sessions, a session before its bookings;
+# an advice service before its appointments. Apps follow INSTALLED_APPS order (lending, activities, advice),
+# the order in which an erasure runs their hooks. Strings, not imports: the core knows no app's models.
 LOCK_ORDER: tuple[str, ...] = (
     "auth.user",
     "carehub.person",
+    "lending.item",
+    "lending.hold",
+    "lending.loan",
+    "lending.transfer",
     "activities.activity",
     "activities.session",
     "activities.booking",
     "activities.groupmembership",
     "activities.calendarfeedtoken",
-    "lending.item",
-    "lending.hold",
-    "lending.loan",
-    "lending.transfer",
     "advice.adviceservice",
     "advice.appointment",
 )
