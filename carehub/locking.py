@@ -77,18 +77,48 @@ def is_busy_error(exc: BaseException) -> bool:
     return "database is locked" in str(exc)  # SQLite, when the busy timeout runs out
 
 
-def _transaction_state(connection) -> dict:
-    """Per-transaction lock bookkeeping, kept on the connection and keyed by the outermost atomic block that
-    belongs to the application (a test case's wrapping transaction does not count: each service call in a
-    test is its own transaction in production)."""
+def _end_of_transaction_marker() -> None:
+    """Registered with on_commit: while it is still pending, the transaction that registered it is running
+    (Django drops it on commit and on rollback alike)."""
+
+
+def _transaction_key(connection):
+    """What identifies the application's current transaction on this connection.
+
+    The outermost atomic block that belongs to the application counts (a test case's wrapping transaction
+    does not: each service call in a test is its own transaction in production). Nested in a test case's
+    transaction, that block is a savepoint with an id unique on the connection. As a real outermost
+    transaction it has none; then a marker registered with `on_commit` tells whether it is still the same
+    transaction — the Atomic object itself cannot tell, since `@transaction.atomic` reuses one object for
+    every call of the decorated function."""
     if not connection.in_atomic_block:
         raise LockOrderError("Rows can only be locked inside transaction.atomic().")
-    blocks = [block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", False)]
-    owner = id(blocks[0]) if blocks else None
+    blocks = connection.atomic_blocks
+    index = next((i for i, block in enumerate(blocks) if not getattr(block, "_from_testcase", False)), None)
+    if index is None:
+        raise LockOrderError("Rows can only be locked inside transaction.atomic().")
+    offset = len(blocks) - len(connection.savepoint_ids)
+    sid = connection.savepoint_ids[index - offset] if index - offset >= 0 else None
+    return sid
+
+
+def _transaction_state(connection) -> dict:
+    """Per-transaction lock bookkeeping, kept on the connection."""
+    sid = _transaction_key(connection)
     state = getattr(connection, "_carehub_locks", None)
-    if state is None or state["owner"] != owner:
-        state = {"owner": owner, "highest": None, "held": set(), "timeout_set": False}
-        connection._carehub_locks = state
+    if state is not None:
+        if sid is not None:
+            current = state["sid"] == sid
+        else:
+            current = state["sid"] is None and any(
+                entry[1] is state["marker"] for entry in connection.run_on_commit)
+        if current:
+            return state
+    state = {"sid": sid, "marker": None, "highest": None, "held": set(), "timeout_set": False}
+    if sid is None:
+        marker = state["marker"] = lambda: _end_of_transaction_marker()
+        connection.on_commit(marker)
+    connection._carehub_locks = state
     return state
 
 
