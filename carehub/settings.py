@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -218,8 +220,52 @@ def _email_settings(url: str) -> dict:
 globals().update(_email_settings(os.environ.get("EMAIL_URL", "")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "carehub <no-reply@carehub.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Absolute links in emails and calendar feeds.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Every SMTP socket operation gives up after this many seconds: a mail server that accepts and never answers
+# holds one worker for at most this long (requests never wait on mail: the worker sends it).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Absolute links in messages and calendar feeds. The demo's follows PORT (`make run PORT=8001`); the
+# `carehub.E004` deploy check refuses any http://127.0.0.1 default in production.
+PORT = os.environ.get("PORT", "8000")
+DEMO_SITE_URL = f"http://127.0.0.1:{PORT}"
+SITE_URL = (os.environ.get("SITE_URL") or DEMO_SITE_URL).rstrip("/")
+
+# --- notifications (carehub/notifications, docs/notifications.md) ---------------------------------------
+# SMS: "console" prints them (demo); "http" posts JSON to SMS_URL with SMS_TOKEN as bearer token.
+SMS_BACKEND = os.environ.get("SMS_BACKEND") or ("http" if os.environ.get("SMS_URL") else "console")
+SMS_URL = os.environ.get("SMS_URL", "")
+SMS_TOKEN = os.environ.get("SMS_TOKEN", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "VilaVeina")
+SMS_TIMEOUT = int(os.environ.get("SMS_TIMEOUT", "10"))
+PHONENUMBER_DEFAULT_REGION = "ES"
+NOTIFICATIONS = {
+    # A temporary failure (connection refused, timeout) is retried this many times in all, waiting
+    # RETRY_BASE_SECONDS * 2**(attempt-1), at most RETRY_MAX_SECONDS, between tries (30 s ... 1 h: about two
+    # hours in all); then the message goes to the hub's call list with the reason.
+    "MAX_ATTEMPTS": int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8")),
+    "RETRY_BASE_SECONDS": int(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30")),
+    "RETRY_MAX_SECONDS": int(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", "3600")),
+    # A claim older than this belongs to a worker that died mid-send: the sweep hands the message on.
+    # Longer than any send can take (several EMAIL_TIMEOUTs), so a slow live worker is never doubled.
+    "CLAIM_LEASE_SECONDS": int(os.environ.get("NOTIFY_CLAIM_LEASE_SECONDS", str(max(120, 6 * EMAIL_TIMEOUT)))),
+    # The worker re-enqueues messages whose task was lost (process died after commit) this often.
+    "SWEEP_SECONDS": int(os.environ.get("NOTIFY_SWEEP_SECONDS", "60")),
+}
+
+# Background tasks (Django's Tasks API through the django-tasks backport). The database backend is the
+# embedded default on SQLite and PostgreSQL alike (`manage.py db_worker`); TASKS_BACKEND=rq, or a REDIS_URL,
+# selects Redis through django-tasks-rq (`manage.py rqworker default --with-scheduler`) for several app servers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("rq" if REDIS_URL else "db")
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300}}
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 LOGGING = {
     "version": 1,
