@@ -26,6 +26,16 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """One fast hasher for the whole suite, live server included (it runs in this process and reads the same
+    settings). The real hasher's cost is what it is for; no test measures it, and it took two thirds of a run."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
