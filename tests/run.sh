@@ -16,8 +16,11 @@ else
   echo "== browser tests: SKIPPED (install Chromium with 'apt-get install chromium' and 'pip install playwright'; .ci/run does)"
 fi
 
-"$BIN/python" -m pytest "$@"
+started=$SECONDS
+# --durations=15: the slowest tests are listed at the end of every run, so a slow one is seen when it appears.
+"$BIN/python" -m pytest --durations=15 "$@"
 status=$?
+echo "suite took $((SECONDS - started)) s"
 # pytest's 5 means no test ran: that is a failure here, not a pass.
 if [ $status -eq 5 ]; then echo "no tests ran"; exit 1; fi
 exit $status
