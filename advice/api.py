@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from carehub import errors, permissions
+from carehub import permissions
 from carehub import selectors as core_selectors
-from carehub.api import ErrorOut
 from carehub.api_auth import caller
+from carehub.schemas import ErrorOut
 
-from . import selectors, services
+from . import errors, selectors, services
 from .models import Appointment
 
 router = Router(tags=["advice"])

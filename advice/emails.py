@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from carehub.timezones import LOCAL_TZ
+
 from .models import Appointment
-from .slots import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 

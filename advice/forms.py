@@ -4,24 +4,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from carehub.forms import DateInput, TimeInput
 from carehub.models import Hub, OpeningBlock
 
 from .models import AdviceService, Appointment, AvailabilityException, ServiceKind
 from .services import NOTES_MAX, REASON_MAX
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
 
 
 class ChooseServiceForm(forms.Form):
@@ -47,11 +34,6 @@ class BookForm(forms.Form):
         if len(service.modes) == 1:
             self.fields["mode"].initial = service.modes[0]
             self.fields["mode"].widget = forms.HiddenInput()
-
-
-class PersonSearchForm(forms.Form):
-    q = forms.CharField(label=_("Find the person: name, phone or document number"), max_length=100,
-                        required=False, widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
 
 class OutcomeForm(forms.Form):
@@ -81,7 +63,19 @@ class AdvisorChoiceField(forms.ModelChoiceField):
         return _advisor_label(obj)
 
 
-class AvailabilityForm(forms.Form):
+class _HoursForm(forms.Form):
+    """Publishing hours: the services and advisors the caller may publish for (one advisor is preselected)."""
+
+    def __init__(self, *args, services, advisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["advisor"].queryset = advisors
+        if advisors.count() == 1:
+            self.fields["advisor"].initial = advisors.first().pk
+            self.fields["advisor"].empty_label = None
+
+
+class AvailabilityForm(_HoursForm):
     service = forms.ModelChoiceField(label=_("Service"), queryset=AdviceService.objects.none())
     advisor = AdvisorChoiceField(label=_("Advisor"), queryset=get_user_model().objects.none())
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=OpeningBlock.Weekday.choices, coerce=int)
@@ -92,16 +86,8 @@ class AvailabilityForm(forms.Form):
     valid_until = forms.DateField(label=_("Ending on"), required=False, widget=DateInput(),
                                   help_text=_("Leave empty for no end."))
 
-    def __init__(self, *args, services, advisors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
-        self.fields["advisor"].queryset = advisors
-        if advisors.count() == 1:
-            self.fields["advisor"].initial = advisors.first().pk
-            self.fields["advisor"].empty_label = None
 
-
-class ExceptionForm(forms.Form):
+class ExceptionForm(_HoursForm):
     advisor = AdvisorChoiceField(label=_("Advisor"), queryset=get_user_model().objects.none())
     date = forms.DateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=AvailabilityException.Kind.choices)
@@ -111,14 +97,6 @@ class ExceptionForm(forms.Form):
                                  help_text=_("Leave both times empty for the whole day."))
     end_time = forms.TimeField(label=_("Until"), required=False, widget=TimeInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-    def __init__(self, *args, services, advisors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
-        self.fields["advisor"].queryset = advisors
-        if advisors.count() == 1:
-            self.fields["advisor"].initial = advisors.first().pk
-            self.fields["advisor"].empty_label = None
 
 
 class ServiceForm(forms.Form):

@@ -134,10 +134,6 @@ class Availability(models.Model):
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M} · {self.service}"
 
-    @property
-    def hub_id(self):
-        return self.service.hub_id
-
 
 class AvailabilityException(models.Model):
     """A one-off change to an advisor's weeks: a day (or hours) off, or extra hours for one service."""
@@ -183,10 +179,6 @@ class AvailabilityException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
-
-    @property
-    def whole_day(self) -> bool:
-        return self.start_time is None
 
 
 class Appointment(models.Model):
@@ -257,10 +249,6 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service.name} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status != self.Status.CANCELLED
 
 
 class CaseNote(models.Model):

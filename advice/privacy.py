@@ -9,6 +9,7 @@ loses its reason (live row and history rows) and its case notes.
 
 from django.utils import timezone
 
+from carehub.locking import lock_rows
 from carehub.privacy import iso, system_access
 
 from . import services
@@ -48,12 +49,17 @@ def erasure_preview(person) -> dict:
 
 
 def erase_person(person, *, by) -> None:
+    """Runs inside the core's erasure transaction, which has locked the person row. All the person's
+    appointments are locked here first, in one go (primary key order): cancelling the upcoming ones one by one
+    then re-locks rows already held, which keeps carehub.locking's order (locking them one by one while
+    blanking the reasons afterwards would go back to lower ids)."""
     access = system_access(by)
-    for appointment_id in _upcoming(person).order_by("pk").values_list("pk", flat=True):
-        services.cancel_appointment(access=access, appointment_id=appointment_id)
-    for appointment in Appointment.objects.select_for_update(of=("self",)).filter(person=person).exclude(
-        reason=""
-    ).order_by("pk"):
+    appointments = lock_rows(Appointment.objects.filter(person=person))
+    now = timezone.now()
+    for appointment in appointments:
+        if appointment.status == Appointment.Status.BOOKED and appointment.starts_at > now:
+            services.cancel_appointment(access=access, appointment_id=appointment.pk)
+    for appointment in Appointment.objects.filter(pk__in=[a.pk for a in appointments]).exclude(reason=""):
         appointment.reason = ""
         appointment._history_user = by
         appointment.save()

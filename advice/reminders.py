@@ -1,12 +1,13 @@
 """The day-before reminder of each appointment, sent once (`python manage.py send_reminders`)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 
+from carehub.timezones import day_bounds
+
 from . import emails
 from .models import Appointment, AppointmentReminder
-from .slots import LOCAL_TZ
 
 
 def send(*, today: date) -> int:
@@ -14,8 +15,7 @@ def send(*, today: date) -> int:
     its reminder. The marker row (unique per appointment) is written first, in its own transaction, so two
     runs — even at the same time — send each reminder once."""
     tomorrow = today + timedelta(days=1)
-    start = datetime.combine(tomorrow, time.min, tzinfo=LOCAL_TZ)
-    end = datetime.combine(tomorrow + timedelta(days=1), time.min, tzinfo=LOCAL_TZ)
+    start, end = day_bounds(tomorrow)
     due = (
         Appointment.objects.select_related("service", "hub", "person", "advisor")
         .filter(status=Appointment.Status.BOOKED, starts_at__gte=start, starts_at__lt=end,

@@ -6,10 +6,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carehub import errors, permissions
+from carehub import permissions
 from carehub.models import Role, StaffRole
 from carehub.permissions import Access
+from carehub.timezones import day_bounds, local_datetime
 
+from . import errors
 from . import slots as slot_math
 from .models import AdviceService, Appointment, Availability, AvailabilityException, CaseNote
 
@@ -26,11 +28,9 @@ def services_offered(*, hub=None) -> QuerySet[AdviceService]:
     return services
 
 
-def service_by_id(service_id: int, *, active_only: bool = True) -> AdviceService:
-    services = AdviceService.objects.select_related("hub")
-    if active_only:
-        services = services.filter(is_active=True)
-    service = services.filter(pk=service_id).first()
+def service_by_id(service_id: int) -> AdviceService:
+    """An offered service (inactive ones are not found)."""
+    service = AdviceService.objects.select_related("hub").filter(is_active=True, pk=service_id).first()
     if service is None:
         raise errors.NotFound(_("No such advice service."), code="service_not_found")
     return service
@@ -60,9 +60,8 @@ def bounded_range(date_from: date | None, date_to: date | None, *, today: date |
 
 
 def _window_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
-    start = slot_math.local_datetime(date_from, datetime.min.time())
-    end = slot_math.local_datetime(date_to + timedelta(days=1), datetime.min.time())
-    return start, end
+    """[start of `date_from`, end of `date_to`), local days."""
+    return day_bounds(date_from)[0], day_bounds(date_to)[1]
 
 
 def free_slots(
@@ -190,14 +189,6 @@ def case_note_for(access: Access, appointment: Appointment) -> CaseNote | None:
     return CaseNote.objects.filter(appointment=appointment).first()
 
 
-def case_notes_by_appointment(access: Access, appointments) -> dict[int, str]:
-    """{appointment id: notes} for the caller's own appointments among `appointments`, in one query."""
-    own = [a.pk for a in appointments if permissions.can_see_case_notes(access, a)]
-    if not own:
-        return {}
-    return dict(CaseNote.objects.filter(appointment_id__in=own).values_list("appointment_id", "text"))
-
-
 def availability_visible_to(access: Access) -> QuerySet[Availability]:
     rows = Availability.objects.select_related("service", "service__hub", "advisor")
     if access.is_admin:
@@ -222,6 +213,6 @@ def booked_during(*, advisor_id: int, day: date, start_time=None, end_time=None)
     if start_time is None:
         start, end = _window_bounds(day, day)
     else:
-        start, end = slot_math.local_datetime(day, start_time), slot_math.local_datetime(day, end_time)
+        start, end = local_datetime(day, start_time), local_datetime(day, end_time)
     return Appointment.objects.filter(advisor_id=advisor_id, status=Appointment.Status.BOOKED,
                                       starts_at__lt=end, blocked_until__gt=start).count()

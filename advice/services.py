@@ -1,7 +1,8 @@
 """Every write in advice. One function = one business operation = one transaction.
 
-Lock order, everywhere: the advisor's User row, then the Person row, then the Appointment row. Two operations
-therefore never wait for each other in opposite orders.
+Locks go through `carehub.locking` only, in its global order: the advisor's User row, then the Person row,
+then the AdviceService row, then Appointment rows (primary key ascending). Two advice operations therefore
+never wait for each other in opposite orders, and a lock that cannot be had in time is `Busy` (409).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -13,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from carehub import permissions
 from carehub import selectors as core_selectors
+from carehub.locking import lock_row
 from carehub.models import Hub, Person, Role, StaffRole
-from carehub.permissions import Access
+from carehub.permissions import Access, require_login
+from carehub.timezones import LOCAL_TZ, aware
 
 from . import emails, errors, selectors
 from . import slots as slot_math
@@ -32,19 +35,28 @@ REASON_MAX = 300
 NOTES_MAX = 20000
 
 
-def _require_login(access: Access) -> None:
-    if not access.is_authenticated:
-        raise errors.NotAuthenticated()
-
-
-def _aware(value: datetime) -> datetime:
-    if timezone.is_naive(value):
-        return timezone.make_aware(value, slot_math.LOCAL_TZ)
-    return value
-
-
 def _is_advisor_at(advisor_id: int, hub_id: int) -> bool:
     return StaffRole.objects.filter(user_id=advisor_id, role=Role.ADVISOR, hub_id=hub_id).exists()
+
+
+def _require_advisor_at(advisor_id: int, hub_id: int) -> None:
+    if not _is_advisor_at(advisor_id, hub_id):
+        raise errors.ValidationFailed(_("This person is not an advisor at the service's hub."),
+                                      code="not_an_advisor", field="advisor")
+
+
+def _clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise errors.ValidationFailed(
+            _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX}, code="reason_too_long", field="reason"
+        )
+    return reason
+
+
+def _lock_advisor(advisor_id: int) -> None:
+    """Every write that depends on an advisor's calendar (booking, publishing hours) passes here one at a time."""
+    lock_row(get_user_model().objects.filter(pk=advisor_id))
 
 
 # --- booking --------------------------------------------------------------------------------------------
@@ -62,11 +74,13 @@ def book_appointment(
     """Book the slot of `advisor_id` at `starts_at` for a person: the caller themselves (a caregiver) or, for
     the desk, a person of their hubs.
 
-    Locks the advisor's user row (SELECT … FOR UPDATE) before re-checking availability and overlaps, so
-    concurrent bookings of one advisor are checked one after the other; the database's no-overlap constraint
-    (migration 0002) backs this up where locks do not exist (SQLite) or are bypassed.
+    Checks access and the request first, then locks the advisor's user row, the person's row and the
+    service's row (in that order, FOR UPDATE) and re-checks availability and overlaps against what is
+    committed, so concurrent bookings of one advisor or one person are checked one after the other and the
+    service's length and modes cannot change meanwhile. The database's no-overlap constraint (migration
+    0002) backs this up where locks do not exist (SQLite).
     """
-    _require_login(access)
+    require_login(access)
     if person_id is None:
         person = access.person
         if person is None:
@@ -81,20 +95,8 @@ def book_appointment(
     )
     if not own and not acting_as_staff:
         raise errors.PermissionDenied(_("You cannot book for this person."), code="booking_forbidden")
-    if not service.is_active or not service.hub.is_active:
-        raise errors.NotFound(_("No such advice service."), code="service_not_found")
-
-    mode = mode or (service.modes[0] if service.modes else Mode.IN_PERSON)
-    if mode not in service.modes:
-        raise errors.ValidationFailed(
-            _("This service is not offered that way. Choose one of its modes."), code="mode_invalid", field="mode"
-        )
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX:
-        raise errors.ValidationFailed(
-            _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX}, code="reason_too_long", field="reason"
-        )
-    starts_at = _aware(starts_at)
+    reason = _clean_reason(reason)
+    starts_at = aware(starts_at)
     now = timezone.now()
     if starts_at < now:
         raise errors.SlotInPast(field="starts_at")
@@ -103,11 +105,18 @@ def book_appointment(
     if not _is_advisor_at(advisor_id, service.hub_id):
         raise errors.SlotUnavailable(field="starts_at")
 
-    # The lock: every booking of this advisor passes here one at a time.
-    get_user_model().objects.select_for_update().filter(pk=advisor_id).first()
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    _lock_advisor(advisor_id)
+    lock_row(Person.objects.filter(pk=person.pk))
+    service = lock_row(AdviceService.objects.select_related("hub").filter(pk=service.pk))
+    if service is None or not service.is_active or not service.hub.is_active:
+        raise errors.NotFound(_("No such advice service."), code="service_not_found")
+    mode = mode or (service.modes[0] if service.modes else Mode.IN_PERSON)
+    if mode not in service.modes:
+        raise errors.ValidationFailed(
+            _("This service is not offered that way. Choose one of its modes."), code="mode_invalid", field="mode"
+        )
 
-    day = starts_at.astimezone(slot_math.LOCAL_TZ).date()
+    day = starts_at.astimezone(LOCAL_TZ).date()
     windows = slot_math.windows_for(
         service=service,
         availability=list(Availability.objects.filter(service=service, advisor_id=advisor_id, weekday=day.weekday())),
@@ -152,13 +161,13 @@ def book_appointment(
 
 
 def _locked(access: Access, appointment_id: int) -> Appointment:
-    """The appointment if the caller may see it (else 404), re-read under a row lock."""
-    selectors.appointment_for(access, appointment_id)
-    return (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("service", "hub", "person", "person__home_hub", "advisor")
-        .get(pk=appointment_id)
-    )
+    """The appointment under a row lock, if the caller may see it (else 404). The caller's scope is part of
+    the locking query, so a row they may not see is never locked, and one query does both."""
+    require_login(access)
+    appointment = lock_row(selectors.appointments_visible_to(access).filter(pk=appointment_id))
+    if appointment is None:
+        raise errors.NotFound(_("No such appointment."), code="appointment_not_found")
+    return appointment
 
 
 @transaction.atomic
@@ -166,7 +175,6 @@ def cancel_appointment(*, access: Access, appointment_id: int) -> Appointment:
     """Cancel a booked appointment before it starts. The slot is free again at once (the no-overlap rule only
     counts appointments that are not cancelled). A person cancelling online respects the service's minimum
     notice; the desk and the advisor may cancel until it starts."""
-    _require_login(access)
     appointment = _locked(access, appointment_id)
     if not permissions.can_cancel_appointment(access, appointment):
         raise errors.PermissionDenied(code="cancel_forbidden")
@@ -214,12 +222,7 @@ def _set_reason(access: Access, appointment: Appointment, reason: str) -> None:
         raise errors.PermissionDenied(code="reason_forbidden")
     if appointment.status != Appointment.Status.BOOKED:
         raise errors.AppointmentNotChangeable()
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX:
-        raise errors.ValidationFailed(
-            _("Keep the reason under %(n)d characters.") % {"n": REASON_MAX}, code="reason_too_long", field="reason"
-        )
-    appointment.reason = reason
+    appointment.reason = _clean_reason(reason)
 
 
 def _save_notes(access: Access, appointment: Appointment, text: str) -> None:
@@ -246,7 +249,6 @@ def update_appointment(
     """Change what each may change (None = leave as is): the advisor writes case notes; the advisor or the
     hub's desk records the outcome (attended / did not come); the person or the hub's staff edit the reason.
     All or nothing."""
-    _require_login(access)
     appointment = _locked(access, appointment_id)
     changed = False
     if status is not None and status != appointment.status:
@@ -305,8 +307,9 @@ def create_service(*, access: Access, hub: Hub, **fields) -> AdviceService:
 
 @transaction.atomic
 def update_service(*, access: Access, service_id: int, **fields) -> AdviceService:
-    service = AdviceService.objects.select_for_update().select_related("hub").filter(pk=service_id).first()
-    if service is None or not permissions.can_coordinate(access, service.hub_id):
+    # Scoped lock: only a service the caller coordinates is locked (and found).
+    service = lock_row(selectors.services_manageable_by(access).filter(pk=service_id))
+    if service is None:
         raise errors.NotFound(_("No such advice service."), code="service_not_found")
     for key, value in fields.items():
         if key in SERVICE_FIELDS:
@@ -322,19 +325,17 @@ def add_availability(
     valid_from: date | None = None, valid_until: date | None = None,
 ) -> Availability:
     """Publish a weekly window. Refused when it overlaps another of the advisor's windows (at any hub)."""
-    _require_login(access)
+    require_login(access)
     if not permissions.can_manage_availability(access, advisor_id=advisor_id, hub_id=service.hub_id):
         raise errors.PermissionDenied(code="availability_forbidden")
-    if not _is_advisor_at(advisor_id, service.hub_id):
-        raise errors.ValidationFailed(_("This person is not an advisor at the service's hub."),
-                                      code="not_an_advisor", field="advisor")
+    _require_advisor_at(advisor_id, service.hub_id)
     if end_time <= start_time:
         raise errors.ValidationFailed(_("The end is before the start."), code="times_invalid", field="end_time")
     valid_from = valid_from or timezone.localdate()
     if valid_until and valid_until < valid_from:
         raise errors.ValidationFailed(_("The end date is before the start date."), code="range_invalid",
                                       field="valid_until")
-    get_user_model().objects.select_for_update().filter(pk=advisor_id).first()
+    _lock_advisor(advisor_id)  # two windows published at once cannot both pass the overlap check
     clashes = Availability.objects.filter(
         advisor_id=advisor_id, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
     )
@@ -355,7 +356,7 @@ def add_availability(
 @transaction.atomic
 def remove_availability(*, access: Access, availability_id: int) -> None:
     """Stop publishing a window. Appointments already booked in it stay booked."""
-    _require_login(access)
+    require_login(access)
     row = selectors.availability_visible_to(access).filter(pk=availability_id).first()
     if row is None or not permissions.can_manage_availability(
         access, advisor_id=row.advisor_id, hub_id=row.service.hub_id
@@ -370,7 +371,7 @@ def add_exception(
     start_time: time | None = None, end_time: time | None = None, note: str = "",
 ) -> AvailabilityException:
     """A day or hours off (at every hub), or extra hours for one service."""
-    _require_login(access)
+    require_login(access)
     if kind == AvailabilityException.Kind.EXTRA:
         if service is None or start_time is None or end_time is None:
             raise errors.ValidationFailed(_("Extra hours need a service and the hours."),
@@ -383,9 +384,8 @@ def add_exception(
         permissions.can_manage_availability(access, advisor_id=advisor_id, hub_id=h) for h in hub_ids
     ):
         raise errors.PermissionDenied(code="availability_forbidden")
-    if service is not None and not _is_advisor_at(advisor_id, service.hub_id):
-        raise errors.ValidationFailed(_("This person is not an advisor at the service's hub."),
-                                      code="not_an_advisor", field="advisor")
+    if service is not None:
+        _require_advisor_at(advisor_id, service.hub_id)
     if (start_time is None) != (end_time is None):
         raise errors.ValidationFailed(_("Give both times, or neither for the whole day."),
                                       code="times_invalid", field="end_time")
@@ -399,7 +399,7 @@ def add_exception(
 
 @transaction.atomic
 def remove_exception(*, access: Access, exception_id: int) -> None:
-    _require_login(access)
+    require_login(access)
     row = selectors.exceptions_visible_to(access).filter(pk=exception_id).first()
     if row is None:
         raise errors.NotFound(code="exception_not_found")

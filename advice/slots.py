@@ -8,12 +8,11 @@ range with buffer — the same rule as the database's exclusion constraint.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from carehub.timezones import LOCAL_TZ, local_datetime
 
-LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
 MAX_RANGE_DAYS = 56  # eight weeks
 
 
@@ -28,11 +27,6 @@ class Slot:
     @property
     def local_date(self) -> date:
         return self.starts_at.astimezone(LOCAL_TZ).date()
-
-
-def local_datetime(day: date, at: time) -> datetime:
-    """A wall-clock time in Madrid on `day`, as an aware datetime (UTC offset of that very day)."""
-    return datetime.combine(day, at, tzinfo=LOCAL_TZ)
 
 
 def _subtract(windows: list[tuple[datetime, datetime]], cut_from: datetime, cut_to: datetime):

@@ -5,30 +5,31 @@ Case notes are shown only on the appointment page, only to its advisor (`selecto
 """
 
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carehub import errors, permissions
+from carehub import permissions
 from carehub import selectors as core_selectors
-from carehub.forms import add_domain_error
+from carehub.forms import PersonSearchForm, add_domain_error
 from carehub.models import Role, StaffRole
 from carehub.permissions import access_for
+from carehub.timezones import LOCAL_TZ, aware
+from carehub.web import coordinated_hubs, forbidden, login_redirect, run_service, safe_next_url
 
-from . import selectors, services
+from . import errors, selectors, services
 from . import slots as slot_math
+from .emails import ics_for
 from .forms import (
     AvailabilityForm,
     BookForm,
@@ -36,7 +37,6 @@ from .forms import (
     ExceptionForm,
     NotesForm,
     OutcomeForm,
-    PersonSearchForm,
     ReasonForm,
     ServiceForm,
 )
@@ -45,20 +45,20 @@ from .models import AdviceService, Appointment
 WEEK = timedelta(days=7)
 
 
-def _forbidden(request):
-    return render(request, "carehub/forbidden.html", status=403)
-
-
-def _login_redirect(request):
-    return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
-
-
 def _parse_day(value, default):
     try:
         day = parse_date(value) if value else None
     except ValueError:  # well formed but impossible, e.g. 2026-02-31
         day = None
     return day or default
+
+
+def _or_404(lookup, *args):
+    """A selector's answer, or the 404 page when it refuses (not there, or not for the caller's eyes)."""
+    try:
+        return lookup(*args)
+    except errors.DomainError:
+        raise Http404
 
 
 # --- choose a service, see free slots, book -------------------------------------------------------------
@@ -87,10 +87,7 @@ def _person_param(request) -> str:
 
 def service_slots(request, pk):
     """Free slots of one service over the coming weeks, grouped by day; each slot links to its booking page."""
-    try:
-        service = selectors.service_by_id(pk)
-    except errors.NotFound:
-        raise Http404
+    service = _or_404(selectors.service_by_id, pk)
     access = access_for(request.user)
     today = timezone.localdate()
     date_from = max(_parse_day(request.GET.get("from"), today), today)
@@ -119,8 +116,7 @@ def _slot_from_request(data):
         return None, None
     if starts_at is None or not 0 < advisor_id < 2**31:
         return None, None
-    if timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at, slot_math.LOCAL_TZ)
+    starts_at = aware(starts_at)
     now = timezone.now()
     if not now - timedelta(days=7) < starts_at < now + timedelta(days=366):  # no slot there; no date overflow
         return None, None
@@ -130,12 +126,9 @@ def _slot_from_request(data):
 @require_http_methods(["GET", "POST"])
 def book(request, pk):
     """Confirm one slot: reason, mode and, for the desk, the person. POST books and shows the appointment."""
-    try:
-        service = selectors.service_by_id(pk)
-    except errors.NotFound:
-        raise Http404
+    service = _or_404(selectors.service_by_id, pk)
     if not request.user.is_authenticated:
-        return _login_redirect(request)
+        return login_redirect(request)
     access = access_for(request.user)
     data = request.POST if request.method == "POST" else request.GET
     advisor_id, starts_at = _slot_from_request(data)
@@ -153,11 +146,10 @@ def book(request, pk):
     elif not staff and access.person is None:
         messages.error(request, _("Your account is not linked to a person of a hub. Ask the hub's desk."))
         return redirect("advice:slots", pk=service.pk)
-    search = PersonSearchForm(request.GET if staff and person is None else None)
-    people, searched = [], False
-    if staff and person is None and search.is_bound and search.is_valid() and search.cleaned_data["q"]:
-        searched = True
-        people = list(core_selectors.search_people(access, query=search.cleaned_data["q"])[:20])
+    search = PersonSearchForm(request.GET if staff and person is None else None,
+                              label=_("Find the person: name, phone or document number"))
+    searched = bool(search.query)
+    people = list(core_selectors.search_people(access, query=search.query)[:20]) if searched else []
     form = BookForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,10 +177,7 @@ def book(request, pk):
 @login_required
 def appointment_detail(request, pk):
     access = access_for(request.user)
-    try:
-        appointment = selectors.appointment_for(access, pk)
-    except errors.DomainError:
-        raise Http404
+    appointment = _or_404(selectors.appointment_for, access, pk)
     is_advisor = permissions.can_see_case_notes(access, appointment)
     note = selectors.case_note_for(access, appointment) if is_advisor else None
     notes_form = NotesForm(initial={"notes": note.text if note else ""}) if is_advisor else None
@@ -208,15 +197,8 @@ def appointment_detail(request, pk):
 @login_required
 def appointment_ics(request, pk):
     """The appointment as an .ics file, to add it to a calendar (the same file as in the email)."""
-    from django.http import HttpResponse
-
-    from .emails import ics_for
-
     access = access_for(request.user)
-    try:
-        appointment = selectors.appointment_for(access, pk)
-    except errors.DomainError:
-        raise Http404
+    appointment = _or_404(selectors.appointment_for, access, pk)
     response = HttpResponse(ics_for(appointment, cancelled=appointment.status == Appointment.Status.CANCELLED),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
@@ -225,25 +207,30 @@ def appointment_ics(request, pk):
 
 
 def _back(request, appointment_id):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None):  # same site, relative only
-        return redirect(target)
-    return redirect("advice:appointment", pk=appointment_id)
+    """Back to the page the button was on (`next`, if it stays on this site), else the appointment."""
+    default = reverse("advice:appointment", args=[appointment_id])
+    return redirect(safe_next_url(request, request.POST.get("next"), default))
+
+
+def _change(request, pk, action, success_message):
+    """Run a service on one appointment from a button, then go back: 404 when the caller may not see it, its
+    refusal or `success_message` as a message otherwise."""
+    def action_or_404():
+        try:
+            action()
+        except errors.NotFound:
+            raise Http404
+
+    run_service(request, action_or_404, success_message)
+    return _back(request, pk)
 
 
 @login_required
 @require_POST
 def appointment_cancel(request, pk):
     access = access_for(request.user)
-    try:
-        services.cancel_appointment(access=access, appointment_id=pk)
-    except errors.NotFound:
-        raise Http404
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The appointment is cancelled. The time is free for someone else."))
-    return _back(request, pk)
+    return _change(request, pk, lambda: services.cancel_appointment(access=access, appointment_id=pk),
+                   _("The appointment is cancelled. The time is free for someone else."))
 
 
 @login_required
@@ -259,16 +246,10 @@ def appointment_update(request, pk):
     if not form.is_valid():
         messages.error(request, _("Some of the information is not valid."))
         return _back(request, pk)
-    changes = {"status" if what == "outcome" else what: form.cleaned_data["status" if what == "outcome" else what]}
-    try:
-        services.update_appointment(access=access, appointment_id=pk, **changes)
-    except errors.NotFound:
-        raise Http404
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
-    return _back(request, pk)
+    field = "status" if what == "outcome" else what
+    changes = {field: form.cleaned_data[field]}
+    return _change(request, pk, lambda: services.update_appointment(access=access, appointment_id=pk, **changes),
+                   _("Saved."))
 
 
 @login_required
@@ -292,7 +273,7 @@ def agenda(request):
     """A week of appointments by day: the advisor's own across hubs; the desk's and coordinator's hubs'."""
     access = access_for(request.user)
     if not (access.is_admin or access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR)):
-        return _forbidden(request)
+        return forbidden(request)
     today = timezone.localdate()
     date_from = _parse_day(request.GET.get("from"), today)
     if abs((date_from - today).days) > 3660:  # ten years either way is plenty, and no date overflow
@@ -302,7 +283,7 @@ def agenda(request):
     days: dict = {}
     for appointment in appointments:
         appointment.is_mine = appointment.advisor_id == request.user.pk
-        days.setdefault(timezone.localtime(appointment.starts_at, slot_math.LOCAL_TZ).date(), []).append(
+        days.setdefault(timezone.localtime(appointment.starts_at, LOCAL_TZ).date(), []).append(
             appointment)
     return render(request, "advice/agenda.html", {
         "days": sorted(days.items()), "date_from": date_from, "date_to": date_to,
@@ -335,7 +316,7 @@ def _manageable(access):
 def availability(request):
     access = access_for(request.user)
     if not (access.is_admin or access.hubs_with(Role.ADVISOR, Role.COORDINATOR)):
-        return _forbidden(request)
+        return forbidden(request)
     offered, advisors = _manageable(access)
     what = request.POST.get("what") if request.method == "POST" else None
     window_form = AvailabilityForm(request.POST if what == "window" else None, services=offered,
@@ -405,10 +386,8 @@ def manage_services(request):
     access = access_for(request.user)
     hubs = access.hubs_with(Role.COORDINATOR)
     if not (access.is_admin or hubs):
-        return _forbidden(request)
-    from carehub.models import Hub
-
-    hub_choices = Hub.objects.filter(is_active=True) if access.is_admin else Hub.objects.filter(pk__in=hubs)
+        return forbidden(request)
+    hub_choices = coordinated_hubs(access)
     form = ServiceForm(request.POST or None)
     hub = hub_choices.filter(slug=request.POST.get("hub", "")).first() if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():

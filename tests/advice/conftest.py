@@ -1,12 +1,21 @@
-"""Advice test data: a service with an advisor's weekly window, and dates that always lie ahead."""
+"""Advice test data: a service with an advisor's weekly window, and a clock frozen at a fixed moment.
+
+Every advice test runs at FROZEN_NOW (time-machine, process-wide, so threads and a live server see it too):
+no test depends on the real date, hour or weekday. The moment is a Tuesday 09:00 in Madrid on purpose: the
+advisor's Tuesday 10:00 window is then within the two-hour booking notice today, the case that once made a
+test fail at certain hours.
+"""
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from advice.models import AdviceService, Availability
-from advice.slots import LOCAL_TZ
+from carehub.timezones import LOCAL_TZ
+
+FROZEN_NOW = datetime(2026, 11, 24, 9, 0, tzinfo=LOCAL_TZ)  # Tuesday
 
 
 def next_weekday(weekday: int, *, weeks_ahead: int = 1) -> date:
@@ -34,6 +43,13 @@ def publish(advisor, service, weekday: int = 1, start: str = "10:00", end: str =
                        **fields)
     row.save()
     return row
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """The clock at FROZEN_NOW, still ticking (so timeouts and durations behave), for every advice test."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

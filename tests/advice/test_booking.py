@@ -6,9 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from advice import selectors, services
+from advice import errors, selectors, services
 from advice.models import Appointment
-from carehub import errors
 from carehub.models import Role
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver, make_person, make_user

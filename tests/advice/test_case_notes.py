@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from advice import selectors, services
+from advice import errors, selectors, services
 from advice.models import Appointment, CaseNote
-from carehub import errors
 from carehub.models import Role
 from carehub.permissions import access_for
 from tests.conftest import bearer, client_for, make_user
@@ -99,7 +98,6 @@ def test_selectors_give_notes_only_to_the_advisor(appointment, advisor, everyone
     assert selectors.case_note_for(access_for(advisor), appointment).text == SECRET
     for user in everyone_else.values():
         assert selectors.case_note_for(access_for(user), appointment) is None
-        assert selectors.case_notes_by_appointment(access_for(user), [appointment]) == {}
 
 
 def test_the_service_refuses_notes_from_anyone_else(appointment, desk):

@@ -7,9 +7,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from advice import services
+from advice import errors, services
 from advice.models import Appointment
-from carehub import errors
 from carehub.models import Role
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver, make_hub, make_person, make_user
