@@ -120,6 +120,17 @@ def issue_token(request, credentials: Credentials):
     return {"token": ApiToken.issue(user)}
 
 
+@api.delete("/auth/token", response={204: None, 401: ErrorOut}, tags=["auth"])
+def revoke_token(request):
+    """Revoke the bearer token this call is made with (log out a program). Other tokens stay."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        raise errors.ValidationFailed(_("Send the token to revoke as 'Authorization: Bearer <token>'."),
+                                      code="token_required")
+    ApiToken.objects.filter(key_hash=ApiToken.hash(header[7:].strip()), user=request.auth).delete()
+    return 204, None
+
+
 class RoleOut(Schema):
     role: str
     hub: str | None

@@ -1,5 +1,8 @@
 """API authentication: bearer tokens for programs, the session (with CSRF) for the browser."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
@@ -18,13 +21,21 @@ class BearerToken(HttpBearer):
         return user
 
 
+def token_lifetime() -> timedelta:
+    return timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+
+
 def user_for_token(token: str):
+    """The active user a token belongs to, or None. A token lives API_TOKEN_LIFETIME_DAYS after its last use
+    (sliding: a program that calls every day keeps it; a token forgotten in a script dies)."""
     if not token:
         return None
     api_token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
     if api_token is None or not api_token.user.is_active:
         return None
     now = timezone.now()
+    if (api_token.last_used_at or api_token.created_at) < now - token_lifetime():
+        return None
     # Touch at most once an hour, so that reading the API does not write on every call.
     if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 3600:
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)

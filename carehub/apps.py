@@ -8,3 +8,4 @@ class CarehubConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import signals  # noqa: F401  (tokens end with the credentials and roles they came from)

@@ -131,6 +131,9 @@ if os.environ.get("TEST_DATABASE_NAME"):
 # (carehub.locking). Operations hold their locks for milliseconds; a wait this long means trouble.
 LOCK_TIMEOUT_MS = int(os.environ.get("LOCK_TIMEOUT_MS", "5000"))
 
+# An API token stops working this many days after its last use (carehub.api_auth).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # API lists answer at most this many rows per page, whatever `limit` a client asks for.
