@@ -51,6 +51,12 @@ def _person_or_404(access: Access, person_id: int, *, lock: bool = False) -> Per
     return person
 
 
+def _is_staff_account(user) -> bool:
+    from .models import StaffRole
+
+    return user.is_staff or user.is_superuser or StaffRole.objects.filter(user=user).exists()
+
+
 def _check_reason(reason: str) -> str:
     if reason not in PrivacyRecord.Reason.values:
         raise errors.ValidationFailed(_("Choose the ground for this request."), code="reason_invalid", field="reason")
@@ -179,6 +185,11 @@ def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecor
                                           code="erase_forbidden")
         if person.erased_at is not None:
             raise errors.Conflict(_("This person has already been erased."), code="already_erased")
+        if person.user_id is not None and _is_staff_account(person.user):
+            # Erasing would deactivate a colleague's login: their roles must be removed by an administrator first.
+            raise errors.Conflict(
+                _("This person's account is also a staff account. An administrator must first remove its staff "
+                  "roles; then the person can be erased."), code="person_is_staff")
         for _app, erase in hooks("erase_person"):
             erase(person, by=access.user)
 

@@ -156,6 +156,19 @@ def test_erasure_closes_the_online_account_and_its_tokens(client, coordinator, r
     assert caregiver_page.get("/account/").status_code == 302  # the open session is over too
 
 
+def test_erasing_a_person_whose_account_is_a_staff_account_is_refused(client, coordinator, rich_person, hub):
+    from carehub.models import Role, StaffRole
+
+    StaffRole.objects.create(user=rich_person["user"], role=Role.FACILITATOR, hub=hub)
+    response = erase(client, rich_person["person"], bearer(coordinator))
+    assert response.status_code == 409
+    assert response.json()["code"] == "person_is_staff"
+    user = get_user_model().objects.get(pk=rich_person["user"].pk)
+    assert user.is_active and user.has_usable_password()
+    assert Person.objects.get(pk=rich_person["person"].pk).erased_at is None
+    assert not PrivacyRecord.objects.exists()
+
+
 def test_the_erasure_is_recorded_who_and_when_not_what(client, coordinator, rich_person):
     erase(client, rich_person["person"], bearer(coordinator), reason="consent_withdrawn")
     record = PrivacyRecord.objects.get(kind="erasure")
