@@ -8,8 +8,13 @@ MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test setup venv translations migrate demo messages bench check-deploy clean
 
+# The notification worker runs beside the web server (emails and SMS print on this terminal in the demo) and
+# stops with it: the trap ends it however runserver ends (Ctrl+C, an error, a kill).
 run: setup migrate demo
-	DEBUG=$${DEBUG:-1} $(MANAGE) runserver 127.0.0.1:$(PORT)
+	@export DEBUG=$${DEBUG:-1} PORT=$(PORT); \
+	  $(MANAGE) notifications_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup
 	bash tests/run.sh
@@ -44,7 +49,7 @@ messages: setup
 	@set -e; for app in $(APPS); do \
 	  rm -rf $$app/_templates && mkdir -p $$app/_templates $$app/locale; \
 	  if [ $$app = carehub ]; then \
-	    for t in templates/*.html templates/carehub templates/registration; do ln -s ../../$$t $$app/_templates/; done; \
+	    for t in templates/*.html templates/carehub templates/registration templates/notifications; do ln -s ../../$$t $$app/_templates/; done; \
 	  else ln -s ../../templates/$$app $$app/_templates/$$app; fi; \
 	  (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l ca -l es -l en --symlinks --no-obsolete \
 	     --add-location=file --ignore='migrations/*' -v 0) || { rm -rf $$app/_templates; exit 1; }; \
@@ -57,6 +62,8 @@ bench: setup
 check-deploy: setup
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DATABASE_URL=postgres://postgres@127.0.0.1:5432/carehub \
 	  ALLOWED_HOSTS=carehub.example.org SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 \
+	  EMAIL_URL=smtp://carehub:secret@mail.example.org:587 SITE_URL=https://carehub.example.org \
+	  DEFAULT_FROM_EMAIL="Vila Veina <no-reply@carehub.example.org>" \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 clean:

@@ -112,10 +112,18 @@ class Person(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=120, blank=True)
+    # E.164 (+34612345678) when it parses (carehub.notifications.phones); kept as typed, and flagged, when not.
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone_valid = models.BooleanField(_("phone number is valid"), default=True, editable=False)
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.CATALAN
+    )
+    # How the person wants to hear from the hub; the desk sets it for them. Left empty, it is derived on save
+    # from what contact data exists (email, else SMS to a mobile, else a call from the desk).
+    notify_by = models.CharField(
+        _("notify by"), max_length=8, blank=True,
+        choices=[("email", _("Email")), ("sms", _("SMS")), ("call", _("Phone call from the desk"))],
     )
     home_hub = models.ForeignKey(
         Hub, on_delete=models.PROTECT, related_name="people", verbose_name=_("home hub")
@@ -152,12 +160,18 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
+        from carehub.notifications import phones
+
+        self.phone, self.phone_valid = phones.normalise(self.phone)
+        if not self.notify_by:
+            self.notify_by = phones.default_channel(email=self.email, phone=self.phone)
+        # The E.164 digits (34612345678) contain the national ones, so "612 345" typed at the desk still matches.
         digits = "".join(ch for ch in self.phone if ch.isdigit())
         self.search_text = " ".join(
             part for part in (fold(self.first_name), fold(self.last_name), digits, fold(self.document_number)) if part
         )
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text"}
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text", "phone_valid", "notify_by"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -285,3 +299,7 @@ class PrivacyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.person_id} {self.done_at:%Y-%m-%d}"
+
+
+# The notification layer's tables belong to this app (carehub/notifications/models.py).
+from carehub.notifications.models import Channel, Message, MessageStatus  # noqa: E402,F401

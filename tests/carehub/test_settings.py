@@ -18,6 +18,8 @@ def test_production_settings_pass_check_deploy():
         "SECRET_KEY": "x" * 20 + "a-production-secret-from-the-environment-0123456789",
         "DATABASE_URL": "postgres://carehub@db.example.org:5432/carehub",
         "ALLOWED_HOSTS": "carehub.example.org", "SECURE_SSL_REDIRECT": "1", "SECURE_HSTS_SECONDS": "31536000",
+        "EMAIL_URL": "smtp://carehub:secret@mail.example.org:587", "SITE_URL": "https://carehub.example.org",
+        "DEFAULT_FROM_EMAIL": "Vila Veïna <no-reply@carehub.example.org>",
     })
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -1,0 +1,37 @@
+"""Every kind of message carehub sends, with the context each one's templates use.
+
+Templates: templates/notifications/<kind>/{email_subject.txt,email.txt,sms.txt,call.txt}. Every template
+also gets `name` (the person's first name), `hub`, `hub_phone`, `where` (defaults to the hub's address),
+`link` (defaults to the person's page) and `site_url`. A datetime `x` in the context is also given as
+`x_text` and a date as `x_text`, formatted in the person's language and Europe/Madrid.
+"""
+
+KINDS: dict[str, tuple[str, ...]] = {
+    # activities
+    "booking_confirmed": ("title", "starts_at"),
+    "booking_waitlisted": ("title", "starts_at", "position"),
+    "booking_promoted": ("title", "starts_at"),
+    "session_rescheduled": ("title", "old_starts_at", "starts_at"),
+    "session_cancelled": ("title", "starts_at"),
+    "session_reminder": ("title", "starts_at"),
+    # lending
+    "item_ready": ("item_type",),
+    "loan_due_soon": ("item_type", "asset_tag", "due_on"),
+    "loan_overdue": ("item_type", "asset_tag", "due_on"),
+    # advice (`mode` optional: "in person", "by phone"... already translated by the caller)
+    "appointment_confirmed": ("service", "starts_at"),
+    "appointment_rescheduled": ("service", "old_starts_at", "starts_at"),
+    "appointment_cancelled": ("service", "starts_at"),
+    "appointment_reminder": ("service", "starts_at"),
+}
+
+
+class UnknownKind(ValueError):
+    pass
+
+
+def required_context(kind: str) -> tuple[str, ...]:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise UnknownKind(f"No notification kind {kind!r}; see carehub.notifications.kinds.KINDS.") from None
