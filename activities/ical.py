@@ -10,14 +10,40 @@ from functools import lru_cache
 from django.conf import settings
 from icalendar import Calendar, Event, Timezone
 
+from carehub.timezones import LOCAL_TZ
+
 from .models import Session
-from .recurrence import LOCAL_TZ
 
 PRODID = "-//carehub//Vila Veina activities//EN"
 
 
+# Europe/Madrid as the EU rule (since 1996), the shape tzurl.org and most calendar servers publish. icalendar's
+# own VTIMEZONE lists every transition as RDATEs, which dateutil/vobject (and Outlook) ignore: they showed
+# every summer session an hour early.
+MADRID_VTIMEZONE = b"""BEGIN:VTIMEZONE\r
+TZID:Europe/Madrid\r
+BEGIN:DAYLIGHT\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+TZNAME:CEST\r
+DTSTART:19700329T020000\r
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
+END:DAYLIGHT\r
+BEGIN:STANDARD\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+TZNAME:CET\r
+DTSTART:19701025T030000\r
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
+END:STANDARD\r
+END:VTIMEZONE\r
+"""
+
+
 @lru_cache(maxsize=1)
 def _vtimezone() -> bytes:
+    if settings.TIME_ZONE == "Europe/Madrid":
+        return MADRID_VTIMEZONE
     # Building it walks the zone's transitions: do it once per process.
     return Timezone.from_tzid(settings.TIME_ZONE).to_ical()
 

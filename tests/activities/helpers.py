@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from activities import services
 from activities.models import ActivityKind, Frequency
-from activities.recurrence import LOCAL_TZ
 from carehub.models import Role
 from carehub.permissions import access_for
+from carehub.timezones import local_datetime
 from tests.conftest import make_user
 
 
@@ -17,8 +17,7 @@ def coordinator_of(hub):
 
 
 def at(days: int, hour: int = 10, minute: int = 0) -> datetime:
-    day = timezone.localdate() + timedelta(days=days)
-    return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ)
+    return local_datetime(timezone.localdate() + timedelta(days=days), time(hour, minute))
 
 
 def make_activity(hub, *, coordinator=None, capacity=5, kind=ActivityKind.TALK, days=3, hour=10,

@@ -135,3 +135,14 @@ def test_dst_change_keeps_local_time_in_the_feed(client, hub):
     hours = {e.dtstart.value.hour for e in vobject.readOne(hub_feed(client, hub)).vevent_list}
     assert hours == {10}
     assert activity.sessions.count() == 30
+
+
+def test_feed_times_are_the_right_instants_on_both_sides_of_the_october_change(client, hub):
+    # 22 weeks from June: summer (+02:00) sessions and winter (+01:00) ones. An RDATE-only VTIMEZONE made
+    # readers that follow its rules (dateutil/vobject, Outlook) put every summer session an hour early.
+    activity = make_activity(hub, frequency=Frequency.WEEKLY, occurrences=22)
+    events = vobject.readOne(hub_feed(client, hub)).vevent_list
+    starts = {int(e.uid.value.split("-")[1].split("@")[0]): e.dtstart.value for e in events}
+    sessions = list(activity.sessions.all())
+    assert {starts[s.pk] == s.starts_at for s in sessions} == {True}
+    assert {starts[s.pk].utcoffset().seconds // 3600 for s in sessions} == {1, 2}
