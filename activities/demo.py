@@ -8,13 +8,15 @@ leaves. The `carer` account has one confirmed place, one place on a waitlist, an
 
 from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
+from carehub.locking import lock_rows
 from carehub.permissions import access_for
+from carehub.timezones import local_datetime
 
 from . import services
-from .models import ActivityKind, Frequency
-from .recurrence import LOCAL_TZ
+from .models import Activity, ActivityKind, Frequency, Session
 
 WEEKS = 6
 
@@ -26,16 +28,20 @@ def _next_weekday(after, weekday: int):
 
 
 def _at(day, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ)
+    return local_datetime(day, time(hour, minute))
 
 
 def load(ctx) -> None:
+    """The whole demo is one transaction (load_demo), in which carehub.locking only lets rows be locked in its
+    global order: so first every activity is created (no locks), then they and all their sessions are locked in
+    that order, and the enrolments and bookings that follow only re-lock rows already held."""
     admin = access_for(ctx.users["admin"])
     rng = ctx.rng
     today = timezone.localdate()
     facilitator = ctx.users.get("facilitator")
     carer_person = ctx.people[ctx.first_hub.slug][0]
 
+    programmes = []
     for index, hub in enumerate(ctx.hubs):
         people = [p for p in ctx.people[hub.slug] if p.user_id is None]
         rng.shuffle(people)
@@ -84,24 +90,36 @@ def load(ctx) -> None:
             description="Un espai tancat i confidencial per compartir el que suposa cuidar, amb una psicòloga.",
             facilitator=facilitator if hub.pk == ctx.first_hub.pk else None,
         )
-        for person in people[:7]:
-            services.enrol_member(access=admin, activity_id=group.pk, person_id=person.pk)
+        programmes.append((hub, people, walk, talk, workshop, group))
 
-        # The dementia talk is full with a waitlist; the walks and the workshop have some bookings.
-        sessions = list(talk.sessions.all())
-        for person in people[7:7 + 15]:
-            services.book_session(access=admin, session_id=sessions[0].pk, person_id=person.pk)
-        for position, session in enumerate(walk.sessions.order_by("starts_at")):
-            for person in rng.sample(people, rng.randint(3, 9 if position else 15)):
-                services.book_session(access=admin, session_id=session.pk, person_id=person.pk)
-        first_workshop = workshop.sessions.order_by("starts_at").first()
-        for person in rng.sample(people, 5):
-            services.book_session(access=admin, session_id=first_workshop.pk, person_id=person.pk)
+    # Its own block when load() runs without load_demo's transaction (locks only exist inside one).
+    with transaction.atomic():
+        activity_ids = [activity.pk for _hub, _people, *activities in programmes for activity in activities]
+        lock_rows(Activity.objects.filter(pk__in=activity_ids))
+        lock_rows(Session.objects.filter(activity_id__in=activity_ids))
+        for programme in programmes:
+            _book_and_enrol(ctx, admin, rng, carer_person, *programme)
 
-        if hub.pk == ctx.first_hub.pk:
-            # The carer: on the waitlist of the full talk, a confirmed place in a walk, seats left elsewhere.
-            carer = access_for(carer_person.user)
-            services.book_session(access=carer, session_id=sessions[0].pk)
-            second_walk = walk.sessions.order_by("starts_at")[1]
-            if second_walk.seats_left:
-                services.book_session(access=carer, session_id=second_walk.pk)
+
+def _book_and_enrol(ctx, admin, rng, carer_person, hub, people, walk, talk, workshop, group) -> None:
+    for person in people[:7]:
+        services.enrol_member(access=admin, activity_id=group.pk, person_id=person.pk)
+
+    # The dementia talk is full with a waitlist; the walks and the workshop have some bookings.
+    sessions = list(talk.sessions.all())
+    for person in people[7:7 + 15]:
+        services.book_session(access=admin, session_id=sessions[0].pk, person_id=person.pk)
+    for position, session in enumerate(walk.sessions.order_by("starts_at")):
+        for person in rng.sample(people, rng.randint(3, 9 if position else 15)):
+            services.book_session(access=admin, session_id=session.pk, person_id=person.pk)
+    first_workshop = workshop.sessions.order_by("starts_at").first()
+    for person in rng.sample(people, 5):
+        services.book_session(access=admin, session_id=first_workshop.pk, person_id=person.pk)
+
+    if hub.pk == ctx.first_hub.pk:
+        # The carer: on the waitlist of the full talk, a confirmed place in a walk, seats left elsewhere.
+        carer = access_for(carer_person.user)
+        services.book_session(access=carer, session_id=sessions[0].pk)
+        second_walk = walk.sessions.order_by("starts_at")[1]
+        if second_walk.seats_left:
+            services.book_session(access=carer, session_id=second_walk.pk)

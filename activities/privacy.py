@@ -7,12 +7,14 @@ pseudonymised person row (they hold no free text). Open memberships end (status 
 no longer counted in the group. Calendar feed secrets are deleted: the private calendar URL stops working.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
+from carehub.locking import lock_rows
 from carehub.privacy import iso, system_access
 
 from . import services
-from .models import Booking, CalendarFeedToken, GroupAttendance, GroupMembership
+from .models import Booking, CalendarFeedToken, GroupAttendance, GroupMembership, Session
 
 
 def export_person(person) -> dict:
@@ -73,13 +75,23 @@ def erasure_preview(person) -> dict:
 
 
 def erase_person(person, *, by) -> None:
+    """Runs inside the erasure's transaction, with the person row already locked. Cancelling several bookings
+    in one transaction must still lock in carehub's order: all the sessions concerned first (one call, pk
+    order), then every booking a cancellation may touch (the person's and the waitlists), then memberships.
+    Each `cancel_booking` then only re-locks rows it already holds."""
     access = system_access(by)
-    for booking_id in _upcoming_live_bookings(person).order_by("pk").values_list("pk", flat=True):
+    upcoming = list(_upcoming_live_bookings(person).order_by("pk").values_list("pk", "session_id"))
+    if upcoming:
+        session_ids = {session_id for _pk, session_id in upcoming}
+        lock_rows(Session.objects.filter(pk__in=session_ids))
+        lock_rows(Booking.objects.filter(session_id__in=session_ids).filter(
+            Q(person=person) | Q(status=Booking.Status.WAITLISTED)))
+    for booking_id, _session_id in upcoming:
         services.cancel_booking(access=access, booking_id=booking_id)
     now = timezone.now()
-    for membership in GroupMembership.objects.select_for_update(of=("self",)).filter(
+    for membership in lock_rows(GroupMembership.objects.filter(
         person=person, status__in=[GroupMembership.Status.MEMBER, GroupMembership.Status.REQUESTED]
-    ).order_by("pk"):
+    )):
         membership.status = GroupMembership.Status.LEFT
         membership.decided_at = now
         membership._history_user = by

@@ -1,21 +1,25 @@
 """Every write a user can cause in activities. One function = one business operation = one transaction.
 
-Locking: every change to who holds a place in a session locks that session's row first
-(`select_for_update(of=("self",))`), then reads and writes its bookings. Operations touching several sessions
-lock them in primary-key order, so two coordinators never deadlock. The database keeps the invariants too
-(`session_never_over_capacity`, `booking_one_live_per_person`), because SQLite has no row locks.
+Locking, always through `carehub.locking` and in its global order: a person, then an activity, then its
+sessions (all in one `lock_rows` call, so in primary-key order), then bookings, then memberships. Every change
+to who holds a place in a session locks that session's row before reading its bookings; a change to an
+activity and its sessions (`update_activity`, `change_session`) locks the activity first, so the two never
+wait on each other in a cycle. A lock that cannot be had in time is `carehub.errors.Busy` (409). The database
+keeps the invariants too (`session_never_over_capacity`, `booking_one_live_per_person`), because SQLite has no
+row locks.
 """
 
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carehub import errors, permissions, selectors as core_selectors
+from carehub.locking import lock_row, lock_rows
 from carehub.models import Hub, Language, Person, Role, StaffRole
-from carehub.permissions import Access
+from carehub.permissions import Access, require_login
 
 from . import emails, recurrence
 from . import errors as activity_errors
@@ -29,15 +33,8 @@ EDITABLE_ACTIVITY_FIELDS = (
 
 
 # --- helpers --------------------------------------------------------------------------------------------
-def _require_login(access: Access) -> None:
-    if not access.is_authenticated:
-        raise errors.NotAuthenticated(_("Please log in to book."), code="not_authenticated")
-
-
 def _lock_session(session_id: int) -> Session:
-    session = (
-        Session.objects.select_for_update(of=("self",)).select_related("activity__hub").filter(pk=session_id).first()
-    )
+    session = lock_row(Session.objects.select_related("activity__hub").filter(pk=session_id))
     if session is None:
         raise errors.NotFound(_("This session does not exist."), code="session_not_found")
     return session
@@ -45,7 +42,7 @@ def _lock_session(session_id: int) -> Session:
 
 def _person_to_book(access: Access, person_id: int | None) -> Person:
     """The caller's own person, or (staff) a person within their scope; 404 outside it, as for any person."""
-    _require_login(access)
+    require_login(access, _("Please log in to book."))
     own = access.person
     if person_id is None or (own is not None and own.pk == person_id):
         if own is None:
@@ -82,8 +79,19 @@ def _adjust_confirmed(session: Session, delta: int) -> None:
     session.confirmed_count += delta
 
 
-def _promote_from_waitlist(session: Session) -> list[Booking]:
-    """Confirm the earliest waitlisted bookings while places are free. Caller holds the session lock."""
+def _lock_waitlists(sessions: list[Session]) -> dict[int, list[Booking]]:
+    """Lock the waitlisted bookings of `sessions` in one call (bookings rank after sessions, and one call keeps
+    them in primary-key order across sessions), each session's in waitlist order. Caller holds the sessions."""
+    waiting: dict[int, list[Booking]] = {session.pk: [] for session in sessions}
+    rows = lock_rows(Booking.objects.filter(session__in=[s.pk for s in sessions], status=Booking.Status.WAITLISTED))
+    for booking in sorted(rows, key=lambda b: (b.created_at, b.pk)):
+        waiting[booking.session_id].append(booking)
+    return waiting
+
+
+def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = None) -> list[Booking]:
+    """Confirm the earliest waitlisted bookings while places are free. Caller holds the session lock, and
+    passes `waiting` when it already locked the waitlist (several sessions at once)."""
     promoted = []
     now = timezone.now()
     if session.is_cancelled:
@@ -91,12 +99,9 @@ def _promote_from_waitlist(session: Session) -> list[Booking]:
     free = session.capacity - session.confirmed_count
     if free <= 0:
         return promoted
-    waiting = (
-        Booking.objects.select_for_update(of=("self",))
-        .filter(session=session, status=Booking.Status.WAITLISTED)
-        .order_by("created_at", "id")[:free]
-    )
-    for booking in waiting:
+    if waiting is None:
+        waiting = _lock_waitlists([session])[session.pk]
+    for booking in waiting[:free]:
         booking.status = Booking.Status.CONFIRMED
         booking.confirmed_at = now
         booking.save(update_fields=["status", "confirmed_at"])
@@ -116,9 +121,20 @@ def _live_person_ids(session: Session) -> list[int]:
     return list(session.bookings.exclude(status=Booking.Status.CANCELLED).values_list("person_id", flat=True))
 
 
+def _check_in_range(*moments: datetime) -> None:
+    """Before any arithmetic on the times: near year 1 or 9999 a shift to UTC or to the next week overflows.
+    Judged on the dates in the times' own offsets, which are within a day of the local ones."""
+    if not all(recurrence.FIRST_DAY <= moment.date() <= recurrence.LAST_DAY for moment in moments):
+        raise errors.ValidationFailed(
+            _("Choose a date between %(first)s and %(last)s.") % {
+                "first": recurrence.FIRST_DAY.isoformat(), "last": recurrence.LAST_DAY.isoformat()},
+            code="date_out_of_range", field="starts_at")
+
+
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise errors.ValidationFailed(_("Give times with their time zone."), code="naive_datetime", field="starts_at")
+    _check_in_range(starts_at, ends_at)
     if ends_at <= starts_at:
         raise errors.ValidationFailed(_("The end must be after the start."), code="ends_before_start", field="ends_at")
     if ends_at - starts_at > timedelta(hours=24):
@@ -202,7 +218,7 @@ def create_activity(
 @transaction.atomic
 def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
     """Change what an activity is (title, place, language…). Future sessions get a new SEQUENCE for calendars."""
-    activity = Activity.objects.select_for_update(of=("self",)).select_related("hub").filter(pk=activity_id).first()
+    activity = lock_row(Activity.objects.select_related("hub").filter(pk=activity_id))
     if activity is None:
         raise errors.NotFound(_("This activity does not exist."), code="activity_not_found")
     if not permissions.can_coordinate(access, activity.hub_id):
@@ -218,11 +234,10 @@ def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
     for name, value in changes.items():
         setattr(activity, name, value)
     activity.save()
-    for session in Session.objects.select_for_update().filter(
-        activity=activity, starts_at__gte=timezone.now()
-    ).order_by("pk"):
+    now = timezone.now()
+    for session in lock_rows(Session.objects.filter(activity=activity, starts_at__gte=now)):
         session.sequence += 1
-        session.updated_at = timezone.now()
+        session.updated_at = now
         session.save(update_fields=["sequence", "updated_at"])
     return activity
 
@@ -244,6 +259,9 @@ def change_session(
     11:00 gives 11:00 local on both sides of a DST change). Lowering the places below the confirmed bookings is
     refused for the whole change (nobody is dropped silently); raising them confirms the earliest waitlisted.
     Everyone with a place is emailed after commit when their session moves or is cancelled.
+
+    Locks the activity, then the sessions concerned (pk order), then their waitlists: the order
+    `update_activity` uses, so the two can run at the same time without a deadlock.
     """
     if scope not in ("this", "following"):
         raise errors.ValidationFailed(_("Apply the change to this session or to the following ones."),
@@ -254,12 +272,16 @@ def change_session(
     if not permissions.can_coordinate(access, anchor.activity.hub_id):
         raise errors.PermissionDenied(_("Only the hub's coordinator can change sessions."),
                                       code="programme_forbidden")
-    ids = [anchor.pk]
+    activity = lock_row(Activity.objects.filter(pk=anchor.activity_id))
     if scope == "following":
-        ids = list(Session.objects.filter(activity_id=anchor.activity_id, starts_at__gte=anchor.starts_at)
-                   .values_list("pk", flat=True))
-    sessions = list(Session.objects.select_for_update(of=("self",)).select_related("activity")
-                    .filter(pk__in=ids).order_by("pk"))
+        # The anchor's time as it is now that the activity is held (nobody else can move it any more).
+        concerned = Session.objects.filter(
+            activity=activity, starts_at__gte=Subquery(Session.objects.filter(pk=anchor.pk).values("starts_at")))
+    else:
+        concerned = Session.objects.filter(pk=anchor.pk)
+    sessions = lock_rows(concerned)
+    for session in sessions:
+        session.activity = activity
     anchor = next(s for s in sessions if s.pk == anchor.pk)
     if anchor.is_cancelled:
         raise errors.Conflict(_("This session is cancelled."), code="session_cancelled")
@@ -268,6 +290,7 @@ def change_session(
     shift = duration = None
     if starts_at is not None or ends_at is not None:
         new_start = starts_at or anchor.starts_at
+        _check_in_range(new_start)
         new_end = ends_at or (new_start + (anchor.ends_at - anchor.starts_at))
         _check_times(new_start, new_end)
         shift = recurrence.to_local_naive(new_start) - recurrence.to_local_naive(anchor.starts_at)
@@ -279,6 +302,7 @@ def change_session(
         raise errors.ValidationFailed(_("There must be at least one place."), code="capacity_invalid",
                                       field="capacity")
 
+    waitlists = _lock_waitlists(sessions) if capacity is not None else {}
     now = timezone.now()
     for session in sessions:
         if capacity is not None and capacity < session.confirmed_count:
@@ -311,9 +335,9 @@ def change_session(
         session.save()
         if capacity is not None:
             # After the new capacity is stored, so that the database check sees it.
-            _promote_from_waitlist(session)
+            _promote_from_waitlist(session, waitlists[session.pk])
     if capacity is not None and scope == "following":
-        activity = anchor.activity  # the default for sessions added later
+        # The default for sessions added later.
         activity.capacity = capacity
         activity.save(update_fields=["capacity"])
     return sessions
@@ -364,12 +388,12 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
 @transaction.atomic
 def cancel_booking(*, access: Access, booking_id: int) -> Booking:
     """Give a place back. When it was confirmed, the earliest waitlisted booking is confirmed and emailed."""
-    _require_login(access)
+    require_login(access)
     found = Booking.objects.select_related("session__activity").filter(pk=booking_id).first()
     if found is None or not _may_handle_booking(access, found):
         raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
     session = _lock_session(found.session_id)
-    booking = Booking.objects.select_for_update(of=("self",)).get(pk=booking_id)
+    booking = lock_row(Booking.objects.filter(pk=booking_id))
     if booking.status == Booking.Status.CANCELLED:
         raise errors.Conflict(_("This booking is already cancelled."), code="booking_already_cancelled")
     if session.starts_at <= timezone.now():
@@ -391,8 +415,7 @@ def mark_attendance(*, access: Access, booking_id: int, attendance: str) -> Book
     """The desk records whether a confirmed person came, from the day of the session on."""
     if attendance not in Booking.Attendance.values:
         raise errors.ValidationFailed(_("Choose attended or did not come."), code="attendance_invalid")
-    booking = (Booking.objects.select_for_update(of=("self",)).select_related("session__activity")
-               .filter(pk=booking_id).first())
+    booking = lock_row(Booking.objects.select_related("session__activity").filter(pk=booking_id))
     if booking is None or not permissions.can_see_session_participants(access, booking.session):
         raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
     if booking.status != Booking.Status.CONFIRMED:
@@ -405,11 +428,8 @@ def mark_attendance(*, access: Access, booking_id: int, attendance: str) -> Book
 
 
 # --- support groups -------------------------------------------------------------------------------------
-def _support_group(activity_id: int, *, lock: bool = False) -> Activity:
-    activities = Activity.objects.select_related("hub")
-    if lock:
-        activities = activities.select_for_update(of=("self",))
-    activity = activities.filter(pk=activity_id, kind=ActivityKind.SUPPORT_GROUP).first()
+def _lock_support_group(activity_id: int) -> Activity:
+    activity = lock_row(Activity.objects.select_related("hub").filter(pk=activity_id, kind=ActivityKind.SUPPORT_GROUP))
     if activity is None:
         raise errors.NotFound(_("This support group does not exist."), code="group_not_found")
     return activity
@@ -428,12 +448,12 @@ def _member_count(activity: Activity) -> int:
 @transaction.atomic
 def request_to_join(*, access: Access, activity_id: int) -> GroupMembership:
     """A caregiver asks to join a support group; the facilitator or coordinator decides."""
-    _require_login(access)
+    require_login(access)
     person = access.person
     if person is None:
         raise errors.PermissionDenied(_("Only caregivers with an account can ask to join."), code="no_person")
-    activity = _support_group(activity_id, lock=True)
-    membership = GroupMembership.objects.select_for_update().filter(activity=activity, person=person).first()
+    activity = _lock_support_group(activity_id)
+    membership = lock_row(GroupMembership.objects.filter(activity=activity, person=person))
     if membership is not None and membership.status == GroupMembership.Status.MEMBER:
         raise errors.Conflict(_("You are already a member of this group."), code="already_member")
     if membership is not None and membership.status == GroupMembership.Status.REQUESTED:
@@ -459,13 +479,13 @@ def _make_member(access: Access, activity: Activity, membership: GroupMembership
 @transaction.atomic
 def enrol_member(*, access: Access, activity_id: int, person_id: int) -> GroupMembership:
     """The coordinator enrols a person of their scope directly (the facilitator approves requests instead)."""
-    activity = _support_group(activity_id, lock=True)
+    activity = _lock_support_group(activity_id)
     _require_group_manager(access, activity)
     if not permissions.can_list_people(access):
         raise errors.PermissionDenied(_("Only the coordinator can enrol people directly; approve a request instead."),
                                       code="enrol_forbidden")
     person = core_selectors.person_for(access, person_id)
-    membership = GroupMembership.objects.select_for_update().filter(activity=activity, person=person).first()
+    membership = lock_row(GroupMembership.objects.filter(activity=activity, person=person))
     if membership is not None and membership.status == GroupMembership.Status.MEMBER:
         raise errors.Conflict(_("%(name)s is already a member.") % {"name": person.full_name}, code="already_member")
     return _make_member(access, activity, membership or GroupMembership(activity=activity, person=person))
@@ -477,9 +497,9 @@ def decide_membership(*, access: Access, membership_id: int, approve: bool) -> G
     membership = GroupMembership.objects.filter(pk=membership_id).first()
     if membership is None:
         raise errors.NotFound(_("This request does not exist."), code="membership_not_found")
-    activity = _support_group(membership.activity_id, lock=True)
+    activity = _lock_support_group(membership.activity_id)
     _require_group_manager(access, activity)
-    membership = GroupMembership.objects.select_for_update().get(pk=membership_id)
+    membership = lock_row(GroupMembership.objects.filter(pk=membership_id))
     if approve:
         if membership.status == GroupMembership.Status.MEMBER:
             raise errors.Conflict(_("Already a member."), code="already_member")
@@ -492,11 +512,11 @@ def decide_membership(*, access: Access, membership_id: int, approve: bool) -> G
 
 @transaction.atomic
 def leave_group(*, access: Access, activity_id: int) -> GroupMembership:
-    _require_login(access)
-    membership = GroupMembership.objects.select_for_update().filter(
-        activity_id=activity_id, person=access.person, status__in=[GroupMembership.Status.MEMBER,
-                                                                  GroupMembership.Status.REQUESTED]
-    ).first() if access.person else None
+    require_login(access)
+    membership = lock_row(GroupMembership.objects.filter(
+        activity_id=activity_id, person=access.person,
+        status__in=[GroupMembership.Status.MEMBER, GroupMembership.Status.REQUESTED],
+    )) if access.person else None
     if membership is None:
         raise errors.NotFound(_("You are not in this group."), code="membership_not_found")
     membership.status = GroupMembership.Status.LEFT
@@ -531,7 +551,7 @@ def record_group_attendance(*, access: Access, session_id: int, attended_person_
 @transaction.atomic
 def feed_token_for(*, person: Person) -> CalendarFeedToken:
     """The person's active private-feed secret, created on first use."""
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    lock_row(Person.objects.filter(pk=person.pk))
     token = CalendarFeedToken.objects.filter(person=person, revoked_at__isnull=True).first()
     return token or CalendarFeedToken.objects.create(person=person)
 
@@ -539,7 +559,7 @@ def feed_token_for(*, person: Person) -> CalendarFeedToken:
 @transaction.atomic
 def revoke_feed_token(*, person: Person) -> CalendarFeedToken:
     """Stop the old private URL working and issue a new one."""
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    lock_row(Person.objects.filter(pk=person.pk))
     CalendarFeedToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return CalendarFeedToken.objects.create(person=person)
 
