@@ -4,30 +4,22 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from carehub import errors
-from carehub.api import ErrorOut
 from carehub.api_auth import caller
 from carehub.models import Language
+from carehub.schemas import ErrorOut
 from carehub.selectors import hub_by_slug
+from carehub.timezones import aware
 
 from . import selectors, services
 from .filters import SessionFilter
 from .models import ActivityKind, Booking, Frequency
-from .recurrence import LOCAL_TZ
 
 router = Router(tags=["activities"])
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Times without an offset are read as Europe/Madrid wall-clock time."""
-    if moment is not None and timezone.is_naive(moment):
-        return moment.replace(tzinfo=LOCAL_TZ)
-    return moment
 
 
 # --- schemas --------------------------------------------------------------------------------------------
@@ -189,7 +181,7 @@ def create_activity(request, payload: ActivityIn):
     recurrence = payload.recurrence
     activity = services.create_activity(
         access=access, hub=hub, title=payload.title, kind=payload.kind, language=payload.language,
-        capacity=payload.capacity, starts_at=_aware(payload.starts_at), ends_at=_aware(payload.ends_at),
+        capacity=payload.capacity, starts_at=aware(payload.starts_at), ends_at=aware(payload.ends_at),
         description=payload.description, place=payload.place, accessibility_notes=payload.accessibility_notes,
         booking_opens_days_before=payload.booking_opens_days_before, facilitator=facilitator,
         frequency=recurrence.frequency if recurrence else Frequency.ONCE,
@@ -202,8 +194,8 @@ def create_activity(request, payload: ActivityIn):
 def change_session(request, session_id: int, payload: SessionPatch):
     """Reschedule, change the places of, or cancel a session (or it and the rest of its series)."""
     changed = services.change_session(
-        access=caller(request), session_id=session_id, starts_at=_aware(payload.starts_at),
-        ends_at=_aware(payload.ends_at), capacity=payload.capacity, cancel=payload.status == "cancelled",
+        access=caller(request), session_id=session_id, starts_at=aware(payload.starts_at),
+        ends_at=aware(payload.ends_at), capacity=payload.capacity, cancel=payload.status == "cancelled",
         scope=payload.scope,
     )
     session = selectors.session_public(session_id)

@@ -1,34 +1,55 @@
-from datetime import datetime
-
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carehub.forms import DateInput, TimeInput
 from carehub.models import Language, Role
+from carehub.timezones import local_datetime
 
 from .models import ActivityKind, Booking, Frequency
-from .recurrence import LOCAL_TZ
+from .recurrence import FIRST_DAY, LAST_DAY
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class DayField(forms.DateField):
+    """A date a person picks on an activities page: refused with a field error outside FIRST_DAY..LAST_DAY."""
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+    widget = DateInput
 
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
-
-
-def local_datetime(day, at) -> datetime:
-    return datetime.combine(day, at, tzinfo=LOCAL_TZ)
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators += [
+            MinValueValidator(FIRST_DAY, message=_("Choose a date after %(limit_value)s.")),
+            MaxValueValidator(LAST_DAY, message=_("Choose a date before %(limit_value)s.")),
+        ]
 
 
-class ActivityForm(forms.Form):
+class DayForm(forms.Form):
+    """The desk's day: which date to show (`?date=`)."""
+
+    date = DayField(label=_("Day"), required=False)
+
+
+class SessionTimesMixin:
+    """`date`, `start_time` and `end_time` make `starts_at` / `ends_at` (local time at the hub) in
+    cleaned_data; an end not after the start is an error on `end_time`."""
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if "date" not in self.fields or not (day and start and end):
+            return data
+        if end <= start:
+            # add_error() drops end_time from cleaned_data: nothing below may read it again.
+            self.add_error("end_time", _("The end must be after the start."))
+            return data
+        data["starts_at"] = local_datetime(day, start)
+        data["ends_at"] = local_datetime(day, end)
+        return data
+
+
+class ActivityForm(SessionTimesMixin, forms.Form):
     """Programme an activity: a one-off or a weekly / fortnightly series. Plain fields; works without JavaScript."""
 
     title = forms.CharField(label=_("Title"), max_length=160)
@@ -41,14 +62,14 @@ class ActivityForm(forms.Form):
                                           help_text=_("E.g. step-free access, induction loop, sign language on "
                                                       "request."))
     capacity = forms.IntegerField(label=_("Places per session"), min_value=1, max_value=10000, initial=20)
-    date = forms.DateField(label=_("Date of the first session"), widget=DateInput())
+    date = DayField(label=_("Date of the first session"))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     frequency = forms.ChoiceField(label=_("Repeats"), choices=Frequency.choices, initial=Frequency.ONCE)
     occurrences = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=104, required=False,
                                      help_text=_("For a series: how many sessions, the first included."))
-    until = forms.DateField(label=_("Or until"), required=False, widget=DateInput(),
-                            help_text=_("For a series: the last date a session may fall on."))
+    until = DayField(label=_("Or until"), required=False,
+                     help_text=_("For a series: the last date a session may fall on."))
     booking_opens_days_before = forms.IntegerField(
         label=_("Booking opens (days before)"), min_value=0, max_value=365, required=False,
         help_text=_("Leave empty to open booking as soon as the session is published."))
@@ -65,54 +86,30 @@ class ActivityForm(forms.Form):
             for name in ("kind", "capacity", "date", "start_time", "end_time", "frequency", "occurrences", "until"):
                 del self.fields[name]
 
-    def clean(self):
-        data = super().clean()
-        if "date" in self.fields and data.get("date") and data.get("start_time") and data.get("end_time"):
-            if data["end_time"] <= data["start_time"]:
-                self.add_error("end_time", _("The end must be after the start."))
-            data["starts_at"] = local_datetime(data["date"], data["start_time"])
-            data["ends_at"] = local_datetime(data["date"], data["end_time"])
-        return data
+
+SCOPE_CHOICES = [("this", _("This session only")), ("following", _("This and the following sessions of the series"))]
 
 
-class SessionChangeForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+class SessionChangeForm(SessionTimesMixin, forms.Form):
+    date = DayField(label=_("Date"))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=10000)
-    scope = forms.ChoiceField(
-        label=_("Apply the change to"), widget=forms.RadioSelect, initial="this",
-        choices=[("this", _("This session only")), ("following", _("This and the following sessions of the series"))],
-    )
+    scope = forms.ChoiceField(label=_("Apply the change to"), widget=forms.RadioSelect, initial="this",
+                              choices=SCOPE_CHOICES)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("date") and data.get("start_time") and data.get("end_time"):
-            if data["end_time"] <= data["start_time"]:
-                self.add_error("end_time", _("The end must be after the start."))
-            data["starts_at"] = local_datetime(data["date"], data["start_time"])
-            data["ends_at"] = local_datetime(data["date"], data["end_time"])
-        return data
+    @classmethod
+    def initial_for(cls, session) -> dict:
+        """The session as it is now, to start the form from."""
+        local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        return {"date": local_start.date(), "start_time": local_start.time(), "end_time": local_end.time(),
+                "capacity": session.capacity, "scope": "this"}
 
 
 class SessionCancelForm(forms.Form):
-    scope = forms.ChoiceField(
-        label=_("Cancel"), widget=forms.RadioSelect, initial="this",
-        choices=[("this", _("This session only")), ("following", _("This and the following sessions of the series"))],
-    )
+    scope = forms.ChoiceField(label=_("Cancel"), widget=forms.RadioSelect, initial="this", choices=SCOPE_CHOICES)
     confirm = forms.BooleanField(label=_("Yes, cancel and tell everyone who booked"))
-
-
-class BookForPersonForm(forms.Form):
-    q = forms.CharField(label=_("Name, phone or document number"), max_length=100, required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
 
 class AttendanceForm(forms.Form):
     attendance = forms.ChoiceField(choices=Booking.Attendance.choices)
-
-
-class EnrolForm(forms.Form):
-    q = forms.CharField(label=_("Find a person to enrol"), max_length=100, required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
-

@@ -195,10 +195,6 @@ class Booking(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("activities:session", kwargs={"pk": self.session_id})
 
-    @property
-    def is_live(self) -> bool:
-        return self.status != self.Status.CANCELLED
-
 
 class GroupMembership(models.Model):
     """A person's place in a closed support group. Visible only to its facilitator and the hub's coordinator."""

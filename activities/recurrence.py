@@ -6,14 +6,16 @@ to a UTC instant (the classic bug of django-scheduler #109, #304, #509).
 """
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from carehub.timezones import LOCAL_TZ
 
 from .models import Frequency
 
-LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
 MAX_OCCURRENCES = 104
+# The days a session may fall on. Far enough for any programme, and far from the edges of Python's dates,
+# where "the day after" or a series of 104 fortnights would overflow (9999-12-31 was a 500).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 STEP = {Frequency.WEEKLY: timedelta(days=7), Frequency.FORTNIGHTLY: timedelta(days=14)}
 
 

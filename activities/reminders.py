@@ -4,9 +4,10 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 
+from carehub.timezones import day_bounds
+
 from . import emails
 from .models import Booking, ReminderSent, Session
-from .selectors import day_bounds
 
 
 def send(*, today: date) -> int:

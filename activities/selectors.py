@@ -14,8 +14,9 @@ from carehub import errors, permissions
 from carehub.models import Person
 from carehub.permissions import Access
 
+from carehub.timezones import day_bounds
+
 from .models import Activity, ActivityKind, Booking, GroupAttendance, GroupMembership, Session
-from .recurrence import LOCAL_TZ
 
 
 def sessions_public() -> QuerySet[Session]:
@@ -98,18 +99,6 @@ def my_bookings_among(person: Person, session_ids: list[int]) -> dict[int, Booki
 def live_bookings(session: Session) -> QuerySet[Booking]:
     return (session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("person")
             .order_by("status", "created_at", "id"))
-
-
-def participants(access: Access, session: Session) -> QuerySet[Booking]:
-    """Who holds a place in a session; PermissionDenied for anyone who may not see it."""
-    if not permissions.can_see_session_participants(access, session):
-        raise errors.PermissionDenied(code="participants_forbidden")
-    return live_bookings(session)
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ)
-    return start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=LOCAL_TZ)
 
 
 def desk_sessions_on(access: Access, day: date) -> list[Session]:

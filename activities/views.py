@@ -1,8 +1,6 @@
 """Pages for the programme, bookings, the desk's day, programming and support groups. Thin: plain forms, POST then
 redirect, the same services as the API. Everything works without JavaScript."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,31 +9,30 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import errors, permissions
 from carehub import selectors as core_selectors
-from carehub.forms import add_domain_error
-from carehub.models import Hub, Role
+from carehub.forms import PersonSearchForm, add_domain_error
+from carehub.models import Role
 from carehub.permissions import access_for
+from carehub.web import coordinated_hubs, desk_required, forbidden, login_redirect, safe_next_url
 
 from . import ical, selectors, services
 from .filters import SessionFilter
-from .forms import ActivityForm, AttendanceForm, BookForPersonForm, EnrolForm, SessionCancelForm, SessionChangeForm
-from .models import Activity, Booking, GroupMembership, Session
+from .forms import ActivityForm, AttendanceForm, DayForm, SessionCancelForm, SessionChangeForm
+from .models import Activity, Booking, CalendarFeedToken, GroupMembership, Session
 
 PAGE_SIZE = 20
+# A service names the times it refuses `starts_at` / `ends_at`; the page's fields are `date` / `end_time`.
+TIME_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
 
 
-def _forbidden(request):
-    return render(request, "carehub/forbidden.html", status=403)
-
-
-def _login_redirect(request, next_url: str):
-    return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+def _posted_id(value: str | None) -> int | None:
+    """A primary key typed or posted by a browser, or None: only ASCII digits (int() also reads "²" or
+    full-width digits, and would fail or surprise)."""
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
@@ -59,8 +56,10 @@ def programme(request):
         mine = selectors.my_bookings_among(access.person, [session.pk for session in page.object_list])
         for session in page.object_list:
             session.my_booking = mine.get(session.pk)
+    # Only a hub the filter found (never the raw ?hub= text) makes a link: "a b" or "%00" is no URL part.
+    calendar_hub = filterset.form.cleaned_data.get("hub") if filterset.is_bound and filterset.is_valid() else None
     return render(request, "activities/programme.html", {
-        "filter": filterset, "page": page, "query_string": query.urlencode(),
+        "filter": filterset, "page": page, "query_string": query.urlencode(), "calendar_hub": calendar_hub,
         "can_book_for_others": permissions.can_list_people(access),
     })
 
@@ -91,28 +90,20 @@ def session_book(request, pk):
     """Book the caller's own place (or, with `person`, staff book for someone in their scope)."""
     session_url = reverse("activities:session", kwargs={"pk": pk})
     if not request.user.is_authenticated:
-        return _login_redirect(request, session_url)
-    access = access_for(request.user)
-    person_id = request.POST.get("person")
+        return login_redirect(request, session_url)
+    back = safe_next_url(request, request.POST.get("next"), session_url)
     try:
-        booking = services.book_session(access=access, session_id=pk,
-                                        person_id=int(person_id) if person_id and person_id.isdigit() else None)
+        booking = services.book_session(access=access_for(request.user), session_id=pk,
+                                        person_id=_posted_id(request.POST.get("person")))
     except errors.DomainError as exc:
         messages.error(request, str(exc.message))
-        return redirect(request.POST.get("next") if _safe(request.POST.get("next")) else session_url)
+        return redirect(back)
     if booking.status == Booking.Status.CONFIRMED:
         messages.success(request, _("Booked: %(name)s has a place.") % {"name": booking.person.full_name})
     else:
         messages.warning(request, _("The session is full: %(name)s is on the waitlist and will be emailed if a place "
                                     "frees up.") % {"name": booking.person.full_name})
-    next_url = request.POST.get("next")
-    return redirect(next_url if _safe(next_url) else session_url)
-
-
-def _safe(url) -> bool:
-    """Only a path on this site: Django's check also refuses "/\\evil.example", which browsers read as
-    "//evil.example" (a hand-made startswith test let that through)."""
-    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    return redirect(back)
 
 
 @require_POST
@@ -125,10 +116,8 @@ def booking_cancel(request, pk):
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("The booking is cancelled. Thank you for freeing the place."))
-        if not _safe(request.POST.get("next")):
-            return redirect(booking.session)
-    next_url = request.POST.get("next")
-    return redirect(next_url if _safe(next_url) else "activities:mine")
+        return redirect(safe_next_url(request, request.POST.get("next"), booking.session.get_absolute_url()))
+    return redirect(safe_next_url(request, request.POST.get("next"), reverse("activities:mine")))
 
 
 @login_required
@@ -169,8 +158,6 @@ def booking_ics(request, pk):
 
 def person_feed(request, secret):
     """A person's private calendar at a secret URL (calendar apps cannot log in)."""
-    from .models import CalendarFeedToken
-
     token = (CalendarFeedToken.objects.select_related("person")
              .filter(secret=secret, revoked_at__isnull=True, person__erased_at__isnull=True).first())
     if token is None:
@@ -192,39 +179,35 @@ def hub_calendar(request, slug):
 
 
 # --- front desk -----------------------------------------------------------------------------------------
-@login_required
+@desk_required
 def desk_today(request):
-    """Today's sessions at the caller's hubs, with who booked, attendance and book-on-behalf."""
+    """Today's sessions at the caller's hubs (or `?date=`'s), with who booked, attendance and book-on-behalf.
+    A malformed, impossible or far-off date shows today, with the reason next to the date field."""
     access = access_for(request.user)
-    if not permissions.can_list_people(access):
-        return _forbidden(request)
-    try:
-        day = parse_date(request.GET.get("date") or "") or timezone.localdate()
-    except ValueError:  # well-formed but impossible, e.g. 2026-02-31
-        day = timezone.localdate()
+    today = timezone.localdate()
+    form = DayForm(request.GET if request.GET.get("date") else None, initial={"date": today})
+    day = (form.cleaned_data["date"] or today) if form.is_bound and form.is_valid() else today
     return render(request, "activities/desk_today.html", {
-        "day": day, "sessions": selectors.desk_sessions_on(access, day),
+        "day": day, "form": form, "sessions": selectors.desk_sessions_on(access, day),
         "attendance_choices": Booking.Attendance.choices,
     })
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@desk_required
 def book_for(request, pk):
     """Staff book a place for someone (e.g. on the phone): find the person within scope, then book."""
     access = access_for(request.user)
-    if not permissions.can_list_people(access):
-        return _forbidden(request)
     try:
         session = selectors.session_public(pk)
     except errors.NotFound:
         raise Http404
-    form = BookForPersonForm(request.GET or None)
+    form = PersonSearchForm(request.GET or None)
     people = []
-    if form.is_valid() and form.cleaned_data["q"]:
-        people = core_selectors.search_people(access, query=form.cleaned_data["q"])[:25]
-    elif request.GET.get("person", "").isdigit():  # coming back from registering a new person
-        people = core_selectors.people_visible_to(access).filter(pk=int(request.GET["person"]))
+    if form.query:
+        people = core_selectors.search_people(access, query=form.query)[:25]
+    elif (person_id := _posted_id(request.GET.get("person"))) is not None:  # back from registering them
+        people = core_selectors.people_visible_to(access).filter(pk=person_id)
     return render(request, "activities/book_for.html", {"session": session, "form": form, "people": people})
 
 
@@ -241,23 +224,17 @@ def booking_attendance(request, pk):
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Attendance saved for %(name)s.") % {"name": booking.person.full_name})
-    next_url = request.POST.get("next")
-    return redirect(next_url if _safe(next_url) else "activities:today")
+    return redirect(safe_next_url(request, request.POST.get("next"), reverse("activities:today")))
 
 
 # --- programming (coordinators) -------------------------------------------------------------------------
-def _coordinated_hubs(access):
-    hubs = Hub.objects.filter(is_active=True)
-    return hubs if access.is_admin else hubs.filter(pk__in=access.hubs_with(Role.COORDINATOR))
-
-
 @login_required
 def manage(request):
     """The coordinator's activities at their hubs."""
     access = access_for(request.user)
-    hubs = _coordinated_hubs(access)
+    hubs = coordinated_hubs(access)
     if not (access.is_admin or access.hubs_with(Role.COORDINATOR)):
-        return _forbidden(request)
+        return forbidden(request)
     now = timezone.now()
     activities = (Activity.objects.filter(hub__in=hubs).select_related("hub")
                   .annotate(upcoming=Count("sessions", filter=Q(sessions__starts_at__gte=now,
@@ -271,10 +248,10 @@ def manage(request):
 @login_required
 def activity_new(request):
     access = access_for(request.user)
-    hubs = _coordinated_hubs(access)
+    hubs = coordinated_hubs(access)
     hub = hubs.filter(slug=request.GET.get("hub", "")).first() or (hubs.first() if hubs.count() == 1 else None)
     if not hubs.exists():
-        return _forbidden(request)
+        return forbidden(request)
     if hub is None:
         return render(request, "activities/choose_hub.html", {"hubs": hubs})
     form = ActivityForm(request.POST or None, hub=hub, initial={"language": request.LANGUAGE_CODE})
@@ -290,7 +267,7 @@ def activity_new(request):
                 booking_opens_days_before=data["booking_opens_days_before"], facilitator=data["facilitator"],
             )
         except errors.DomainError as exc:
-            exc.field = {"starts_at": "date", "ends_at": "end_time"}.get(exc.field, exc.field)
+            exc.field = TIME_FIELDS.get(exc.field, exc.field)
             add_domain_error(form, exc)
         else:
             messages.success(request, _("“%(title)s” is programmed with %(n)d session(s).") % {
@@ -337,18 +314,20 @@ def activity_detail(request, pk):
     })
 
 
+def _coordinated_session(access, pk) -> Session:
+    """The session, for a coordinator of its hub; 404 for anyone else."""
+    session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
+    if session is None or not permissions.can_coordinate(access, session.activity.hub_id):
+        raise Http404
+    return session
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def session_edit(request, pk):
     access = access_for(request.user)
-    session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
-    if session is None or not permissions.can_coordinate(access, session.activity.hub_id):
-        raise Http404
-    local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
-    form = SessionChangeForm(request.POST or None, initial={
-        "date": local_start.date(), "start_time": local_start.time(), "end_time": local_end.time(),
-        "capacity": session.capacity, "scope": "this",
-    })
+    session = _coordinated_session(access, pk)
+    form = SessionChangeForm(request.POST or None, initial=SessionChangeForm.initial_for(session))
     cancel_form = SessionCancelForm(prefix="cancel")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -357,7 +336,7 @@ def session_edit(request, pk):
                 access=access, session_id=session.pk, starts_at=data["starts_at"], ends_at=data["ends_at"],
                 capacity=data["capacity"], scope=data["scope"])
         except errors.DomainError as exc:
-            exc.field = {"starts_at": "date", "ends_at": "end_time"}.get(exc.field, exc.field)
+            exc.field = TIME_FIELDS.get(exc.field, exc.field)
             add_domain_error(form, exc)
         else:
             messages.success(request, _("%(n)d session(s) changed; everyone booked is emailed about a new time.")
@@ -371,9 +350,7 @@ def session_edit(request, pk):
 @login_required
 def session_cancel(request, pk):
     access = access_for(request.user)
-    session = Session.objects.select_related("activity__hub").filter(pk=pk).first()
-    if session is None or not permissions.can_coordinate(access, session.activity.hub_id):
-        raise Http404
+    session = _coordinated_session(access, pk)
     cancel_form = SessionCancelForm(request.POST, prefix="cancel")
     if cancel_form.is_valid():
         try:
@@ -384,9 +361,7 @@ def session_cancel(request, pk):
         else:
             messages.success(request, _("%(n)d session(s) cancelled; everyone booked is emailed.") % {"n": len(changed)})
             return redirect(session)
-    local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
-    form = SessionChangeForm(initial={"date": local_start.date(), "start_time": local_start.time(),
-                                      "end_time": local_end.time(), "capacity": session.capacity, "scope": "this"})
+    form = SessionChangeForm(initial=SessionChangeForm.initial_for(session))
     return render(request, "activities/session_edit.html", {"session": session, "form": form,
                                                             "cancel_form": cancel_form}, status=400)
 
@@ -400,7 +375,7 @@ def groups(request):
         requests=Count("memberships", filter=Q(memberships__status=GroupMembership.Status.REQUESTED)),
     )
     if not managed.exists() and not (access.hubs_with(Role.FACILITATOR, Role.COORDINATOR) or access.is_admin):
-        return _forbidden(request)
+        return forbidden(request)
     return render(request, "activities/groups.html", {"groups": managed})
 
 
@@ -413,11 +388,11 @@ def group_detail(request, pk):
         group = selectors.group_for_manager(access, pk)
     except errors.NotFound:
         raise Http404
-    enrol_form = EnrolForm(request.GET or None)
+    enrol_form = PersonSearchForm(request.GET or None, label=_("Find a person to enrol"))
     candidates = []
     can_enrol = permissions.can_list_people(access)
-    if can_enrol and enrol_form.is_valid() and enrol_form.cleaned_data["q"]:
-        candidates = core_selectors.search_people(access, query=enrol_form.cleaned_data["q"])[:20]
+    if can_enrol and enrol_form.query:
+        candidates = core_selectors.search_people(access, query=enrol_form.query)[:20]
     sessions = group.sessions.order_by("starts_at")
     now = timezone.now()
     return render(request, "activities/group_detail.html", {
@@ -432,10 +407,9 @@ def group_detail(request, pk):
 @login_required
 def group_enrol(request, pk):
     access = access_for(request.user)
-    person_id = request.POST.get("person", "")
     try:
         membership = services.enrol_member(access=access, activity_id=pk,
-                                           person_id=int(person_id) if person_id.isdigit() else 0)
+                                           person_id=_posted_id(request.POST.get("person")) or 0)
     except errors.DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -465,7 +439,7 @@ def group_request(request, pk):
     """A caregiver asks to join a support group."""
     activity_url = reverse("activities:activity", kwargs={"pk": pk})
     if not request.user.is_authenticated:
-        return _login_redirect(request, activity_url)
+        return login_redirect(request, activity_url)
     try:
         services.request_to_join(access=access_for(request.user), activity_id=pk)
     except errors.NotFound:
@@ -501,7 +475,7 @@ def group_attendance(request, pk):
     members = list(selectors.group_memberships(access, session.activity)
                    .filter(status=GroupMembership.Status.MEMBER))
     if request.method == "POST":
-        attended = {int(v) for v in request.POST.getlist("attended") if v.isdigit()}
+        attended = {person_id for v in request.POST.getlist("attended") if (person_id := _posted_id(v))}
         try:
             services.record_group_attendance(access=access, session_id=pk, attended_person_ids=attended)
         except errors.DomainError as exc:
