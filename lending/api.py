@@ -13,19 +13,18 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from carehub import errors
 from carehub.api_auth import caller
+from carehub.schemas import ErrorOut
 from carehub.selectors import hub_by_slug
 
 from . import selectors, services
-from .filters import HoldFilter, ItemFilter, LoanFilter, TransferFilter
+from .filters import MAX_ID, HoldFilter, ItemFilter, LoanFilter, TransferFilter
 from .models import Condition, HoldPriority, ItemType, NeedCategory, ReturnCondition
+from .tags import TAG_MAX_LENGTH
 
 router = Router(tags=["lending"])
 
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
+# A new asset tag (case-insensitive, stored upper-case; the service normalises and checks it again).
+NEW_TAG_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9-]*\s*$"
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
@@ -97,7 +96,7 @@ class LoanOut(Schema):
 
 
 class LoanIn(Schema):
-    item: str = Field(..., min_length=1, max_length=32, description="The item's asset tag")
+    item: str = Field(..., min_length=1, max_length=TAG_MAX_LENGTH, description="The item's asset tag")
     borrower: int = Field(..., description="The borrower's person id")
     due_on: date | None = None
     for_person: int | None = Field(None, description="The cared-for person's id, if registered")
@@ -173,13 +172,14 @@ class TransferOut(Schema):
 
 
 class TransferIn(Schema):
-    item: str = Field(..., min_length=1, max_length=32)
+    item: str = Field(..., min_length=1, max_length=TAG_MAX_LENGTH)
     to_hub: str = Field(..., max_length=80)
     notes: str = Field("", max_length=200)
 
 
 class ItemIn(Schema):
-    asset_tag: str = Field(..., min_length=1, max_length=32)
+    asset_tag: str = Field(..., min_length=1, max_length=TAG_MAX_LENGTH + 8, pattern=NEW_TAG_PATTERN,
+                           description="Letters, digits and hyphens, e.g. SA-WC-001")
     hub: str = Field(..., max_length=80)
     type: int
     condition: Condition = Condition.GOOD
@@ -217,7 +217,7 @@ class LoanFilters(Schema):
     hub: str | None = Field(None, max_length=80)
     status: str | None = Field(None, max_length=20, description="active, due_soon, overdue or returned")
     type: int | None = None
-    borrower: int | None = None
+    borrower: int | None = Field(None, ge=1, le=MAX_ID, description="The borrower's person id")
 
 
 class HoldFilters(Schema):
@@ -360,8 +360,9 @@ def request_renewal(request, loan_id: int):
 
 @router.get("/loans/{int:loan_id}/history", response={200: list[HistoryEntryOut], **ERRORS})
 def loan_history(request, loan_id: int):
-    """Who changed the loan, when, and which fields (newest first, at most 50 entries)."""
-    return selectors.history_entries(selectors.loan_for(caller(request), loan_id))
+    """Who changed the loan, when, and which fields (newest first, at most 50 entries). Staff of the loan's
+    hub only: the history names staff and shows fields `LoanOut` keeps from the borrower (404 for them)."""
+    return selectors.history_entries(selectors.loan_at_desk(caller(request), loan_id))
 
 
 # --- holds ----------------------------------------------------------------------------------------------
@@ -413,7 +414,8 @@ def reorder_hold(request, hold_id: int, payload: ReorderIn):
 
 @router.get("/holds/{int:hold_id}/history", response={200: list[HistoryEntryOut], **ERRORS})
 def hold_history(request, hold_id: int):
-    return selectors.history_entries(selectors.hold_for(caller(request), hold_id))
+    """Staff of the hold's hub only (404 for the person: it names staff and shows their notes)."""
+    return selectors.history_entries(selectors.hold_at_desk(caller(request), hold_id))
 
 
 # --- transfers ------------------------------------------------------------------------------------------

@@ -1,12 +1,33 @@
-"""django-filter FilterSets shared by the lending pages and the API lists."""
+"""django-filter FilterSets shared by the lending pages and the API lists.
+
+Numbers are bounded to what the database can compare (SQLite refuses a Python int past 64 bits with an
+OverflowError, a 500): out of range is a form error (a 422 in the API), never a crash.
+"""
 
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carehub.models import Hub
 
 from . import selectors
 from .models import Hold, HoldStatus, Item, ItemStatus, ItemType, Loan, Transfer, TransferStatus
+
+# The largest value a 64-bit integer column (and SQLite) holds: ids never exceed it.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id typed by a person (e.g. a person number): a whole number from 1 to MAX_ID."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 LOAN_STATUS_CHOICES = [
     ("active", _("Active")),
@@ -34,7 +55,7 @@ class LoanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=LOAN_STATUS_CHOICES, method="by_status")
     type = django_filters.ModelChoiceFilter(label=_("Type"), field_name="item__item_type",
                                             queryset=ItemType.objects.all())
-    borrower = django_filters.NumberFilter(label=_("Borrower (person number)"), field_name="borrower_id")
+    borrower = IdFilter(label=_("Borrower (person number)"), field_name="borrower_id")
 
     class Meta:
         model = Loan
@@ -65,6 +86,4 @@ class TransferFilter(django_filters.FilterSet):
         fields = ["hub", "status"]
 
     def by_hub(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(from_hub=value) | Q(to_hub=value))

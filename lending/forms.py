@@ -3,38 +3,52 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carehub.forms import DateInput
 from carehub.models import Hub
 
+from .errors import InvalidAssetTag
+from .filters import MAX_ID
 from .models import Condition, HoldPriority, ItemType, NeedCategory, ReturnCondition
+from .tags import TAG_MAX_LENGTH, clean_tag
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class AssetTagField(forms.CharField):
+    """A new asset tag: letters, digits and hyphens, in any case; cleaned to the stored upper-case spelling."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        kwargs.setdefault("max_length", TAG_MAX_LENGTH + 8)  # room for a scanner's stray spaces
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return clean_tag(value)
+        except InvalidAssetTag as exc:
+            raise forms.ValidationError(str(exc.message), code=exc.code) from exc
+
+
+class PersonIdField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class TagForm(forms.Form):
     """The desk's scan box: a barcode scanner types the tag and presses Enter."""
 
     tag = forms.CharField(
-        label=_("Asset tag"), max_length=32,
+        label=_("Asset tag"), max_length=TAG_MAX_LENGTH,
         help_text=_("Scan the label or type the tag, then press Enter."),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
                                       "spellcheck": "false", "aria-describedby": "id_tag_helptext"}),
     )
 
 
-class PersonSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Find the borrower: name, phone or document number"), max_length=100, required=False,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "autofocus": True}),
-    )
-
-
 class LendForm(forms.Form):
-    person = forms.IntegerField(widget=forms.HiddenInput)
+    person = PersonIdField()
     due_on = forms.DateField(label=_("Due back on"), widget=DateInput())
     need_category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices,
                                       help_text=_("Broad need only, never a diagnosis."))
@@ -87,14 +101,14 @@ class TransferForm(forms.Form):
 
 
 class TransferRequestForm(TransferForm):
-    tag = forms.CharField(label=_("Asset tag of the item"), max_length=32)
+    tag = forms.CharField(label=_("Asset tag of the item"), max_length=TAG_MAX_LENGTH)
     to_hub = forms.ModelChoiceField(label=_("To hub"), queryset=Hub.objects.filter(is_active=True),
                                     to_field_name="slug")
     field_order = ["tag", "to_hub", "notes"]
 
 
 class HoldForm(forms.Form):
-    person = forms.IntegerField(widget=forms.HiddenInput)
+    person = PersonIdField()
     item_type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all())
     hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.none(), empty_label=None)
     priority = forms.TypedChoiceField(label=_("Priority"), choices=HoldPriority.choices, coerce=int,
@@ -113,7 +127,7 @@ class ReorderForm(forms.Form):
 
 
 class TakeInForm(forms.Form):
-    asset_tag = forms.CharField(label=_("Asset tag"), max_length=32)
+    asset_tag = AssetTagField(label=_("Asset tag"), help_text=_("Letters, digits and hyphens, e.g. SA-WC-001."))
     item_type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all())
     hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.none(), empty_label=None)
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices)

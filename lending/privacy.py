@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from carehub import errors
+from carehub.locking import lock_rows
 from carehub.privacy import ERASED_NAME, iso, system_access
 
 from . import services
-from .models import Hold, HoldReorder, Loan
+from .models import Hold, HoldReorder, Item, Loan
 
 # A waived deposit needs a reason (loan_waiver_has_reason): the reason's text goes, the fact stays.
 ERASED_REASON = ERASED_NAME
@@ -89,8 +90,23 @@ def erasure_preview(person) -> dict:
 
 
 def _save(instance, by) -> None:
+    # An erasure may run outside a request (a management command): name the actor explicitly.
     instance._history_user = by
     instance.save()
+
+
+def _lock_holds_of(person) -> list[Hold]:
+    """Lock, in LOCK_ORDER, the items offered to the person's open holds, then their holds together with the
+    waiting queues those belong to (an offered item goes to the next in line). The core locked the person;
+    `cancel_hold` then only relocks rows held here (or a hold placed since, whose newer id comes after)."""
+    open_holds = list(Hold.objects.filter(person=person, status__in=["waiting", "offered"])
+                      .values_list("offered_item_id", "hub_id", "item_type_id"))
+    lock_rows(Item.objects.filter(pk__in=[item_id for item_id, _hub, _type in open_holds if item_id]))
+    queues = Q(pk__in=[])
+    for _item, hub_id, item_type_id in open_holds:
+        queues |= Q(hub_id=hub_id, item_type_id=item_type_id, status="waiting")
+    return [hold for hold in lock_rows(Hold.objects.filter(Q(person=person) | queues))
+            if hold.person_id == person.pk]
 
 
 def erase_person(person, *, by) -> None:
@@ -99,13 +115,15 @@ def erase_person(person, *, by) -> None:
             _("This person still has an item on loan. Take it back before erasing their data."),
             code="person_has_active_loans",
         )
+    holds = _lock_holds_of(person)
     # Open holds leave the queue through the lending service, so an offered item goes to the next person.
     access = system_access(by)
-    for hold_id in Hold.objects.filter(person=person, status__in=["waiting", "offered"]).order_by("pk") \
-            .values_list("pk", flat=True):
-        services.cancel_hold(access=access, hold_id=hold_id)
+    for hold in holds:
+        if hold.is_open:
+            services.cancel_hold(access=access, hold_id=hold.pk)
+    loans = lock_rows(Loan.objects.filter(Q(borrower=person) | Q(for_person=person)))
 
-    borrowed = list(Loan.objects.select_for_update(of=("self",)).filter(borrower=person).order_by("pk"))
+    borrowed = [loan for loan in loans if loan.borrower_id == person.pk]
     for loan in borrowed:
         changes = dict(LOAN_TEXT)
         if loan.deposit_waived:
@@ -116,10 +134,11 @@ def erase_person(person, *, by) -> None:
             for name, value in changes.items():
                 setattr(loan, name, value)
             _save(loan, by)
-    for loan in Loan.objects.select_for_update(of=("self",)).filter(for_person=person).order_by("pk"):
-        loan.for_person = None
-        loan.for_name = ""
-        _save(loan, by)
+    for loan in loans:
+        if loan.for_person_id == person.pk:
+            loan.for_person = None
+            loan.for_name = ""
+            _save(loan, by)
 
     HistoricalLoan = Loan.history.model
     # A history row's change reason is free text too (a reorder's reason is copied there).
@@ -129,9 +148,8 @@ def erase_person(person, *, by) -> None:
         .update(deposit_waiver_reason=ERASED_REASON)
     HistoricalLoan.objects.filter(for_person_id=person.pk).update(for_person=None, for_name="")
 
-    hold_ids = list(Hold.objects.filter(person=person).values_list("pk", flat=True))
-    for hold in Hold.objects.select_for_update(of=("self",)).filter(pk__in=hold_ids).exclude(notes="") \
-            .order_by("pk"):
+    hold_ids = [hold.pk for hold in holds]
+    for hold in Hold.objects.filter(pk__in=hold_ids).exclude(notes="").order_by("pk"):  # locked above
         hold.notes = ""
         _save(hold, by)
     Hold.history.model.objects.filter(id__in=hold_ids).update(notes="", history_change_reason=None)

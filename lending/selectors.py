@@ -14,6 +14,7 @@ from carehub import errors, permissions
 from carehub.permissions import Access
 
 from .models import Hold, HoldStatus, Item, ItemStatus, ItemType, Loan, Transfer, TransferStatus
+from .tags import lookup_values
 
 DUE_SOON_DAYS = 7
 
@@ -41,9 +42,8 @@ def items_visible_to(access: Access) -> QuerySet[Item]:
 
 
 def item_for(access: Access, tag: str) -> Item:
-    from .services import normalise_tag
-
-    item = items_visible_to(access).filter(asset_tag=normalise_tag(tag)).first()
+    """The item with this tag (in any case) at the caller's hubs, or NotFound."""
+    item = items_visible_to(access).filter(asset_tag__in=lookup_values(tag)).first()
     if item is None:
         raise errors.NotFound(_("No item with this tag at your hub."), code="item_not_found", field="item")
     return item
@@ -81,6 +81,15 @@ def loans_visible_to(access: Access) -> QuerySet[Loan]:
 def loan_for(access: Access, loan_id: int) -> Loan:
     loan = loans_visible_to(access).filter(pk=loan_id).first()
     if loan is None:
+        raise errors.NotFound(_("No such loan."), code="loan_not_found")
+    return loan
+
+
+def loan_at_desk(access: Access, loan_id: int) -> Loan:
+    """A loan for the staff who may act at its hub: its page and its audit history (which names staff and
+    shows return notes, referral and waiver edits). A borrower gets NotFound, as for anyone else."""
+    loan = loan_for(access, loan_id)
+    if not permissions.can_act_for_people_at(access, loan.hub_id):
         raise errors.NotFound(_("No such loan."), code="loan_not_found")
     return loan
 
@@ -139,16 +148,12 @@ def hold_for(access: Access, hold_id: int) -> Hold:
     return hold
 
 
-def queue_with_positions(holds) -> list:
-    """Waiting holds numbered 1.. within each (hub, type) queue; `holds` must be in queue order."""
-    positions: dict = {}
-    rows = []
-    for hold in holds:
-        key = (hold.hub_id, hold.item_type_id)
-        positions[key] = positions.get(key, 0) + 1
-        hold.position = positions[key]
-        rows.append(hold)
-    return rows
+def hold_at_desk(access: Access, hold_id: int) -> Hold:
+    """A hold for the staff who may act at its hub (its audit history); NotFound for the person too."""
+    hold = hold_for(access, hold_id)
+    if not permissions.can_act_for_people_at(access, hold.hub_id):
+        raise errors.NotFound(_("No such hold."), code="hold_not_found")
+    return hold
 
 
 def own_holds(person) -> QuerySet[Hold]:

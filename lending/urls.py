@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .tags import TagConverter
 
 app_name = "lending"
+
+register_converter(TagConverter, "tag")
 
 urlpatterns = [
     # Public: which hubs have an item of each type available now (other pages link to this name).
@@ -12,11 +15,11 @@ urlpatterns = [
     path("desk/find/", views.find, name="find"),
     path("items/", views.stock_items, name="items"),
     path("items/new/", views.take_in, name="take-in"),
-    path("items/<str:tag>/", views.item_detail, name="item"),
-    path("items/<str:tag>/lend/", views.lend, name="lend"),
-    path("items/<str:tag>/label/", views.label, name="label"),
-    path("items/<str:tag>/label.svg", views.label_svg, name="label-svg"),
-    path("items/<str:tag>/<slug:action>/", views.item_action, name="item-action"),
+    path("items/<tag:tag>/", views.item_detail, name="item"),
+    path("items/<tag:tag>/lend/", views.lend, name="lend"),
+    path("items/<tag:tag>/label/", views.label, name="label"),
+    path("items/<tag:tag>/label.svg", views.label_svg, name="label-svg"),
+    path("items/<tag:tag>/<slug:action>/", views.item_action, name="item-action"),
     path("loans/", views.loan_list, name="loans"),
     path("loans/<int:pk>/", views.loan_detail, name="loan"),
     path("loans/<int:pk>/request-renewal/", views.request_renewal, name="request-renewal"),

@@ -6,7 +6,6 @@ JavaScript and a reload never repeats an action. A refused action shows the serv
 """
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,35 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import errors, permissions
 from carehub import selectors as core_selectors
-from carehub.forms import add_domain_error
-from carehub.models import Hub
+from carehub.forms import PersonSearchForm, add_domain_error
 from carehub.permissions import access_for
+from carehub.web import desk_hubs, desk_required, run_service
 
 from . import forms, selectors, services
-from .filters import LoanFilter
+from .filters import ItemFilter, LoanFilter
 from .models import Cleaning, HoldStatus, ItemStatus
 
 PAGE_SIZE = 50
-
-
-def desk_required(view):
-    """Lending desk pages: front desk, coordinators and administrators."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        access = access_for(request.user)
-        if not permissions.can_list_people(access):
-            return render(request, "carehub/forbidden.html", status=403)
-        return view(request, access, *args, **kwargs)
-
-    return wrapped
-
-
-def _desk_hubs(access):
-    hub_ids = permissions.people_hub_ids(access)
-    hubs = Hub.objects.filter(is_active=True)
-    return hubs if hub_ids is None else hubs.filter(pk__in=hub_ids)
 
 
 def _item_or_404(access, tag):
@@ -59,15 +38,29 @@ def _item_or_404(access, tag):
         raise Http404
 
 
-def _run(request, action, success_message):
-    """Call a service; show its refusal as an error message. Returns True on success."""
-    try:
-        action()
-    except errors.DomainError as exc:
-        messages.error(request, str(exc.message))
-        return False
-    messages.success(request, success_message)
-    return True
+def _pick_person(request, access, search_form, *, not_found_message=None):
+    """The person chosen on a desk form (`?person=` or the posted field), else the people matching the
+    search box: (person, people found or None)."""
+    person = None
+    person_id = request.POST.get("person") or request.GET.get("person")
+    if person_id:
+        try:
+            person = core_selectors.person_for(access, int(person_id))
+        except (ValueError, errors.DomainError):
+            if not_found_message:
+                messages.error(request, not_found_message)
+    people = None
+    if person is None and search_form.query:
+        people = core_selectors.search_people(access, query=search_form.query)[:20]
+    return person, people
+
+
+def _paginated(request, queryset, params):
+    """A page of `queryset` and the query string of the other pages' links (the filters, not the page)."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
 
 
 # --- public ---------------------------------------------------------------------------------------------
@@ -109,9 +102,9 @@ def join_waitlist(request):
 
 # --- the desk -------------------------------------------------------------------------------------------
 @desk_required
-def desk(request, access):
+def desk(request):
     """The lending desk: the scan box, and what needs doing now at the caller's hubs."""
-    hub_ids = permissions.people_hub_ids(access)
+    access = access_for(request.user)
     loans = selectors.loans_visible_to(access)
     items = selectors.items_visible_to(access)
     today = timezone.localdate()
@@ -122,18 +115,18 @@ def desk(request, access):
         "renewal_requests": loans.filter(returned_at__isnull=True, renewal_requested_at__isnull=False)[:10],
         "cleaning": items.filter(status=ItemStatus.CLEANING).order_by("asset_tag")[:20],
         "ready": selectors.holds_visible_to(access).filter(status=HoldStatus.OFFERED).order_by("offer_expires_at")[:20],
-        "hub_ids": hub_ids,
+        "hub_ids": permissions.people_hub_ids(access),
     }
     return render(request, "lending/desk.html", context)
 
 
 @desk_required
-def find(request, access):
+def find(request):
     """The scan box's target: go straight to the item's page."""
     form = forms.TagForm(request.GET or None)
     if form.is_valid():
         try:
-            item = selectors.item_for(access, form.cleaned_data["tag"])
+            item = selectors.item_for(access_for(request.user), form.cleaned_data["tag"])
         except errors.NotFound as exc:
             form.add_error("tag", str(exc.message))
         else:
@@ -142,7 +135,8 @@ def find(request, access):
 
 
 @desk_required
-def item_detail(request, access, tag):
+def item_detail(request, tag):
+    access = access_for(request.user)
     item = _item_or_404(access, tag)
     loan = selectors.current_loan(item) if item.status == ItemStatus.ON_LOAN else None
     offer = selectors.current_offer(item) if item.status == ItemStatus.RESERVED else None
@@ -188,63 +182,58 @@ ITEM_ACTIONS = {
 
 @desk_required
 @require_POST
-def item_action(request, access, tag, action):
+def item_action(request, tag, action):
     """Clean, repair, record a safety check, retire or send an item (POST, then back to the item)."""
+    access = access_for(request.user)
     item = _item_or_404(access, tag)
     if action not in ITEM_ACTIONS:
         raise Http404
     form_class, prefix, perform, done = ITEM_ACTIONS[action]
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
-        _run(request, lambda: perform(access=access, item_tag=item.asset_tag, **form.cleaned_data), done)
-    if not form.is_valid():
+        run_service(request, lambda: perform(access=access, item_tag=item.asset_tag, **form.cleaned_data), done)
+    else:
         for field_errors in form.errors.values():
             for error in field_errors:
                 messages.error(request, error)
     return redirect(item)
 
 
-@desk_required
-def label(request, access, tag):
-    """A printable label: the asset tag as a QR code (SVG) and in large letters."""
+def _qr_code(item):
     import segno
 
-    item = _item_or_404(access, tag)
-    qr = segno.make(item.asset_tag, error="m")
-    svg = qr.svg_inline(scale=6, dark="#000", light="#fff", omitsize=False)
+    return segno.make(item.asset_tag, error="m")
+
+
+@desk_required
+def label(request, tag):
+    """A printable label: the asset tag as a QR code (SVG) and in large letters."""
+    item = _item_or_404(access_for(request.user), tag)
+    svg = _qr_code(item).svg_inline(scale=6, dark="#000", light="#fff", omitsize=False)
     return render(request, "lending/label.html", {"item": item, "qr_svg": svg})
 
 
 @desk_required
-def label_svg(request, access, tag):
+def label_svg(request, tag):
     """The QR code alone, as an SVG file (for label printers)."""
     import io
 
-    import segno
-
-    item = _item_or_404(access, tag)
+    item = _item_or_404(access_for(request.user), tag)
     buffer = io.BytesIO()
-    segno.make(item.asset_tag, error="m").save(buffer, kind="svg", scale=6, xmldecl=True)
+    _qr_code(item).save(buffer, kind="svg", scale=6, xmldecl=True)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def lend(request, access, tag):
+def lend(request, tag):
     """Lend an item: find the borrower (or register them and come back), then confirm the details."""
+    access = access_for(request.user)
     item = _item_or_404(access, tag)
-    search_form = forms.PersonSearchForm(request.GET or None)
-    person_id = request.POST.get("person") or request.GET.get("person")
-    person = None
-    if person_id:
-        try:
-            person = core_selectors.person_for(access, int(person_id))
-        except (ValueError, errors.DomainError):
-            messages.error(request, _("No person with this number in your hub."))
-            person = None
-    people = None
-    if person is None and search_form.is_valid() and search_form.cleaned_data["q"]:
-        people = core_selectors.search_people(access, query=search_form.cleaned_data["q"])[:20]
+    search_form = PersonSearchForm(request.GET or None,
+                                   label=_lazy("Find the borrower: name, phone or document number"))
+    person, people = _pick_person(request, access, search_form,
+                                  not_found_message=_("No person with this number in your hub."))
     default_due = timezone.localdate() + timedelta(days=item.item_type.default_loan_days)
     form = None
     if person is not None:
@@ -273,43 +262,42 @@ def lend(request, access, tag):
 
 
 # --- loans ----------------------------------------------------------------------------------------------
+# Lazy: translated when a page shows them, in that request's language (not once, at import).
 LIST_TITLES = {
-    "active": _("Active loans"),
-    "due_soon": _("Loans due in the next 7 days"),
-    "overdue": _("Overdue loans"),
-    "returned": _("Returned loans"),
+    "active": _lazy("Active loans"),
+    "due_soon": _lazy("Loans due in the next 7 days"),
+    "overdue": _lazy("Overdue loans"),
+    "returned": _lazy("Returned loans"),
 }
 
 
 @desk_required
-def loan_list(request, access):
+def loan_list(request):
     """Active, due-soon, overdue or returned loans of the caller's hubs, with the borrower's contact."""
+    access = access_for(request.user)
     status = request.GET.get("status") or "active"
     if status not in LIST_TITLES:
         status = "active"
     params = request.GET.copy()
     params["status"] = status
     filterset = LoanFilter(params, queryset=selectors.loans_visible_to(access))
-    filterset.form.fields["hub"].queryset = _desk_hubs(access)
+    filterset.form.fields["hub"].queryset = desk_hubs(access)
     loans = filterset.qs
     loans = loans.order_by("-returned_at", "-id") if status == "returned" else loans.order_by("due_on", "id")
-    page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = params.copy()
-    query.pop("page", None)
+    page, query_string = _paginated(request, loans, params)
     return render(request, "lending/loan_list.html", {
         "page": page, "status": status, "title": LIST_TITLES[status], "filter": filterset,
-        "statuses": LIST_TITLES, "query_string": query.urlencode(), "today": timezone.localdate(),
+        "statuses": LIST_TITLES, "query_string": query_string, "today": timezone.localdate(),
     })
 
 
 @desk_required
-def loan_detail(request, access, pk):
+def loan_detail(request, pk):
+    """A loan's page, for the staff of its hub (a caregiver's own loan shows on their account page)."""
     try:
-        loan = selectors.loan_for(access, pk)
+        loan = selectors.loan_at_desk(access_for(request.user), pk)
     except errors.NotFound:
         raise Http404
-    if not permissions.can_act_for_people_at(access, loan.hub_id):
-        raise Http404  # a caregiver's own loan shows on their account page, not on the desk
     return render(request, "lending/loan_detail.html", {
         "loan": loan, "history": selectors.history_entries(loan, limit=50),
         "return_form": forms.ReturnForm(prefix="return"), "today": timezone.localdate(),
@@ -318,18 +306,19 @@ def loan_detail(request, access, pk):
 
 @desk_required
 @require_POST
-def loan_action(request, access, pk, action):
+def loan_action(request, pk, action):
+    access = access_for(request.user)
     if action == "return":
         form = forms.ReturnForm(request.POST, prefix="return")
         if not form.is_valid():
             messages.error(request, _("Choose the condition of the returned item."))
         else:
-            _run(request, lambda: services.return_loan(access=access, loan_id=pk,
-                                                       condition=form.cleaned_data["condition"],
-                                                       notes=form.cleaned_data["notes"]),
-                 _("Return recorded."))
+            run_service(request, lambda: services.return_loan(access=access, loan_id=pk,
+                                                              condition=form.cleaned_data["condition"],
+                                                              notes=form.cleaned_data["notes"]),
+                        _("Return recorded."))
     elif action == "renew":
-        _run(request, lambda: services.renew_loan(access=access, loan_id=pk), _("Loan renewed."))
+        run_service(request, lambda: services.renew_loan(access=access, loan_id=pk), _("Loan renewed."))
     else:
         raise Http404
     try:
@@ -343,8 +332,8 @@ def loan_action(request, access, pk, action):
 def request_renewal(request, pk):
     """A caregiver asks for their own loan to be renewed (from their account page)."""
     access = access_for(request.user)
-    _run(request, lambda: services.request_renewal(access=access, loan_id=pk),
-         _("Renewal requested. The hub will confirm it."))
+    run_service(request, lambda: services.request_renewal(access=access, loan_id=pk),
+                _("Renewal requested. The hub will confirm it."))
     return redirect("account")
 
 
@@ -352,15 +341,16 @@ def request_renewal(request, pk):
 @require_POST
 def cancel_own_hold(request, pk):
     access = access_for(request.user)
-    _run(request, lambda: services.cancel_hold(access=access, hold_id=pk), _("You have left the waiting list."))
+    run_service(request, lambda: services.cancel_hold(access=access, hold_id=pk),
+                _("You have left the waiting list."))
     return redirect("account")
 
 
 # --- stock ----------------------------------------------------------------------------------------------
 @desk_required
-def stock(request, access):
+def stock(request):
     """Stock by hub and type: how many items in each state, and how many people wait."""
-    hub_ids = permissions.people_hub_ids(access)
+    hub_ids = permissions.people_hub_ids(access_for(request.user))
     rows = list(selectors.stock_by_type(hub_ids))
     waiting = selectors.waiting_counts(hub_ids)
     for row in rows:
@@ -369,25 +359,22 @@ def stock(request, access):
 
 
 @desk_required
-def stock_items(request, access):
+def stock_items(request):
     """The items of one type (or in one state) at the caller's hubs."""
-    from .filters import ItemFilter
-
+    access = access_for(request.user)
     filterset = ItemFilter(request.GET or None, queryset=selectors.items_visible_to(access))
-    filterset.form.fields["hub"].queryset = _desk_hubs(access)
-    page = Paginator(filterset.qs.order_by("asset_tag"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filterset.form.fields["hub"].queryset = desk_hubs(access)
+    page, query_string = _paginated(request, filterset.qs.order_by("asset_tag"), request.GET)
     return render(request, "lending/item_list.html", {"filter": filterset, "page": page,
-                                                      "query_string": query.urlencode()})
+                                                      "query_string": query_string})
 
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def take_in(request, access):
+def take_in(request):
     """Add an item to the stock: a purchase or a donation with its condition check."""
-    hubs = _desk_hubs(access)
-    form = forms.TakeInForm(request.POST or None, hubs=hubs)
+    access = access_for(request.user)
+    form = forms.TakeInForm(request.POST or None, hubs=desk_hubs(access))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -406,16 +393,16 @@ def take_in(request, access):
 
 # --- holds ----------------------------------------------------------------------------------------------
 @desk_required
-def holds(request, access):
+def holds(request):
     """The waiting lists of the caller's hubs, per type, in queue order with positions."""
     queue = (
-        selectors.holds_visible_to(access).filter(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED])
+        selectors.holds_visible_to(access_for(request.user))
+        .filter(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED])
         .order_by("hub__name", "item_type__name", "status", "priority", "queued_at", "id")  # offered first
     )
-    rows = list(queue[:500])
     positions: dict = {}
     groups: dict = {}
-    for hold in rows:
+    for hold in queue[:500]:
         key = (hold.hub_id, hold.item_type_id)
         if hold.status == HoldStatus.WAITING:
             positions[key] = positions.get(key, 0) + 1
@@ -429,24 +416,16 @@ def holds(request, access):
 
 @desk_required
 @require_http_methods(["GET", "POST"])
-def hold_new(request, access):
+def hold_new(request):
     """Put a person on the waiting list for a type of item."""
-    search_form = forms.PersonSearchForm(request.GET or None)
-    person_id = request.POST.get("person") or request.GET.get("person")
-    person = None
-    if person_id:
-        try:
-            person = core_selectors.person_for(access, int(person_id))
-        except (ValueError, errors.DomainError):
-            person = None
-    people = None
-    if person is None and search_form.is_valid() and search_form.cleaned_data["q"]:
-        people = core_selectors.search_people(access, query=search_form.cleaned_data["q"])[:20]
+    access = access_for(request.user)
+    search_form = PersonSearchForm(request.GET or None)
+    person, people = _pick_person(request, access, search_form)
     form = None
     if person is not None:
         initial = {"person": person.pk, "item_type": request.GET.get("type"), "hub": person.home_hub_id}
         form = forms.HoldForm(request.POST if request.method == "POST" else None, initial=initial,
-                              hubs=_desk_hubs(access))
+                              hubs=desk_hubs(access))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -469,21 +448,22 @@ def hold_new(request, access):
 
 @desk_required
 @require_POST
-def hold_action(request, access, pk, action):
+def hold_action(request, pk, action):
+    access = access_for(request.user)
     if action == "cancel":
-        _run(request, lambda: services.cancel_hold(access=access, hold_id=pk), _("Hold cancelled."))
+        run_service(request, lambda: services.cancel_hold(access=access, hold_id=pk), _("Hold cancelled."))
     elif action == "not-collected":
-        _run(request, lambda: services.expire_offer(access=access, hold_id=pk),
-             _("Marked as not collected: the item goes to the next person."))
+        run_service(request, lambda: services.expire_offer(access=access, hold_id=pk),
+                    _("Marked as not collected: the item goes to the next person."))
     elif action == "reorder":
         form = forms.ReorderForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Give the new place and a reason for the change."))
         else:
-            _run(request, lambda: services.reorder_hold(access=access, hold_id=pk,
-                                                        to_position=form.cleaned_data["to_position"],
-                                                        reason=form.cleaned_data["reason"]),
-                 _("Queue order changed."))
+            run_service(request, lambda: services.reorder_hold(access=access, hold_id=pk,
+                                                               to_position=form.cleaned_data["to_position"],
+                                                               reason=form.cleaned_data["reason"]),
+                        _("Queue order changed."))
     else:
         raise Http404
     return redirect("lending:holds")
@@ -492,7 +472,8 @@ def hold_action(request, access, pk, action):
 # --- transfers ------------------------------------------------------------------------------------------
 @desk_required
 @require_http_methods(["GET", "POST"])
-def transfers(request, access):
+def transfers(request):
+    access = access_for(request.user)
     form = forms.TransferRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -505,18 +486,23 @@ def transfers(request, access):
             messages.success(request, _("Transfer recorded."))
             return redirect("lending:transfers")
     rows = selectors.open_transfers(selectors.transfers_visible_to(access)).order_by("requested_at")[:200]
-    hub_ids = permissions.people_hub_ids(access)
-    return render(request, "lending/transfers.html", {"form": form, "transfers": rows, "hub_ids": hub_ids})
+    return render(request, "lending/transfers.html", {"form": form, "transfers": rows,
+                                                      "hub_ids": permissions.people_hub_ids(access)})
+
+
+TRANSFER_ACTIONS = {
+    "send": (services.send_transfer, _lazy("Transfer sent.")),
+    "receive": (services.receive_transfer, _lazy("Item received.")),
+    "cancel": (services.cancel_transfer, _lazy("Transfer cancelled.")),
+}
 
 
 @desk_required
 @require_POST
-def transfer_action(request, access, pk, action):
-    service = {"send": services.send_transfer, "receive": services.receive_transfer,
-               "cancel": services.cancel_transfer}.get(action)
-    if service is None:
+def transfer_action(request, pk, action):
+    if action not in TRANSFER_ACTIONS:
         raise Http404
-    labels = {"send": _("Transfer sent."), "receive": _("Item received."), "cancel": _("Transfer cancelled.")}
-    _run(request, lambda: service(access=access, transfer_id=pk), labels[action])
+    service, done = TRANSFER_ACTIONS[action]
+    access = access_for(request.user)
+    run_service(request, lambda: service(access=access, transfer_id=pk), done)
     return redirect("lending:transfers")
-

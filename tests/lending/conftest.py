@@ -1,17 +1,37 @@
-"""Factories for the lending tests: item types and items, loans made through the service."""
+"""Factories for the lending tests: item types and items, loans made through the service; the frozen clock."""
 
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.db import connection
 from django.utils import timezone
+
+from carehub.timezones import LOCAL_TZ
 
 from carehub.permissions import access_for
 from lending import services
 from lending.models import Category, Item, ItemStatus, ItemType
 
 _seq = itertools.count(1)
+
+# Every lending test runs at this moment: a Tuesday (the test hubs open on Tuesdays), mid-morning at the hub,
+# far from midnight and from a DST change, so no test depends on the wall clock or the weekday.
+FROZEN_AT = datetime(2026, 3, 10, 10, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The frozen clock (time-machine); `clock.shift(timedelta(...))` moves it on within a test."""
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller
+
+
+def lock_queries() -> int:
+    """PostgreSQL sets the lock timeout once per locking transaction (`SET LOCAL lock_timeout`); SQLite not."""
+    return 1 if connection.vendor == "postgresql" else 0
 
 
 def make_type(**fields) -> ItemType:

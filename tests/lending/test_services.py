@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from carehub import errors
 from carehub.permissions import access_for
+from lending import errors as lending_errors
 from lending import services
 from lending.models import (
     Cleaning,
@@ -47,7 +48,7 @@ def test_every_change_records_the_acting_user_in_history(desk, hub, item):
 
 def test_second_loan_of_same_item_is_refused(desk, hub, item):
     lend(desk, item, make_person(hub))
-    with pytest.raises(errors.ItemUnavailable):
+    with pytest.raises(lending_errors.ItemUnavailable):
         lend(desk, item, make_person(hub))
     assert Loan.objects.count() == 1
 
@@ -77,13 +78,13 @@ def test_bad_input_is_refused_and_changes_nothing(desk, hub, item, bad):
     elif bad == "retired":
         item.status = ItemStatus.RETIRED
         item.save()
-        expected = errors.ItemUnavailable
+        expected = lending_errors.ItemUnavailable
     elif bad == "reserved":
         other = make_person(hub)
         services.place_hold(access=access_for(desk), hub=hub, item_type=item.item_type, person_id=other.pk)
         item.refresh_from_db()
         assert item.status == ItemStatus.RESERVED
-        expected = errors.ItemReserved
+        expected = lending_errors.ItemReserved
     item_history = Item.history.count()
     with pytest.raises(expected) as caught:
         services.lend_item(access=access_for(desk), **kwargs)
@@ -96,7 +97,7 @@ def test_returning_a_returned_loan_is_refused_and_changes_nothing(desk, hub, ite
     loan = lend(desk, item, make_person(hub))
     services.return_loan(access=access_for(desk), loan_id=loan.pk, condition=ReturnCondition.GOOD)
     before = Loan.history.count()
-    with pytest.raises(errors.LoanAlreadyReturned):
+    with pytest.raises(lending_errors.LoanAlreadyReturned):
         services.return_loan(access=access_for(desk), loan_id=loan.pk, condition=ReturnCondition.GOOD)
     assert Loan.history.count() == before
 
@@ -106,7 +107,7 @@ def test_return_sends_item_to_cleaning_then_cleaning_makes_it_available(desk, hu
     services.return_loan(access=access_for(desk), loan_id=loan.pk, condition=ReturnCondition.GOOD)
     item.refresh_from_db()
     assert item.status == ItemStatus.CLEANING
-    with pytest.raises(errors.ItemUnavailable):
+    with pytest.raises(lending_errors.ItemUnavailable):
         lend(desk, item, make_person(hub))
     cleaning = services.mark_cleaned(access=access_for(desk), item_tag=item.asset_tag)
     assert cleaning.cleaned_by == desk and cleaning.protocol
@@ -139,7 +140,7 @@ def test_person_with_an_overdue_item_needs_an_override_reason(desk, hub, item):
     loan.due_on = today() - days(3)
     loan.save()
     second = make_item(hub, item.item_type)
-    with pytest.raises(errors.BorrowerHasOverdue):
+    with pytest.raises(lending_errors.BorrowerHasOverdue):
         lend(desk, second, person)
     loan2 = lend(desk, second, person, override_reason="Hospital discharge today")
     assert loan2.override_reason == "Hospital discharge today"
