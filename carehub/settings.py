@@ -221,7 +221,7 @@ def _email_settings(url: str) -> dict:
 
 
 globals().update(_email_settings(os.environ.get("EMAIL_URL", "")))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "carehub <no-reply@carehub.invalid>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "carehub <no-reply@carehub.invalid>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Every SMTP socket operation gives up after this many seconds: a mail server that accepts and never answers
 # holds one worker for at most this long (requests never wait on mail: the worker sends it).
