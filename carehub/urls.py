@@ -1,8 +1,7 @@
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import admin, views
 from .api import api
 
 urlpatterns = [
@@ -25,9 +24,6 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("advice/", include("advice.urls")),
     path("insights/", include("carehub.insights.urls")),
-    path("admin/", admin.site.urls),
+    path("admin/", admin.site.urls),  # carehub's own site: administrators only (carehub/admin.py)
     path("api/v1/", api.urls),
 ]
-
-admin.site.site_header = "carehub"
-admin.site.site_title = "carehub"

@@ -1,21 +1,23 @@
-"""Admin for the lending bank. Audited models use SimpleHistoryAdmin so the history is visible there;
-status changes belong to the desk (services), so the admin keeps status read-only on items and loans."""
+"""Admin for the lending bank (on carehub's admin site, see carehub/admin.py). Audited models show their history
+and, like every row about a person, are never deleted here; status changes belong to the desk (services), so
+the admin keeps status read-only on items and loans."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from carehub.admin import KeptHistoryAdmin, KeptRecordAdmin, site
 
 from .models import Cleaning, Hold, HoldReorder, Item, ItemType, Loan, LoanReminder, Transfer
 
 
-@admin.register(ItemType)
+@admin.register(ItemType, site=site)
 class ItemTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "default_loan_days", "needs_cleaning", "requires_referral", "deposit_eur"]
     list_filter = ["category", "needs_cleaning", "requires_referral"]
     search_fields = ["name"]
 
 
-@admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
+@admin.register(Item, site=site)
+class ItemAdmin(KeptHistoryAdmin):
     list_display = ["asset_tag", "item_type", "hub", "status", "condition"]
     list_filter = ["status", "item_type", "hub"]
     search_fields = ["asset_tag"]
@@ -24,8 +26,9 @@ class ItemAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
 
-@admin.register(Loan)
-class LoanAdmin(SimpleHistoryAdmin):
+@admin.register(Loan, site=site)
+class LoanAdmin(KeptHistoryAdmin):
+    person_field = "borrower"
     list_display = ["id", "item", "hub", "borrower", "due_on", "returned_at"]
     list_filter = ["hub"]
     list_select_related = ["item__item_type", "hub", "borrower"]
@@ -37,8 +40,9 @@ class LoanAdmin(SimpleHistoryAdmin):
         return False  # loans are made at the desk, where every rule is checked under a lock
 
 
-@admin.register(Hold)
-class HoldAdmin(SimpleHistoryAdmin):
+@admin.register(Hold, site=site)
+class HoldAdmin(KeptHistoryAdmin):
+    person_field = "person"
     list_display = ["id", "item_type", "hub", "person", "priority", "status", "queued_at"]
     list_filter = ["status", "hub"]
     list_select_related = ["item_type", "hub", "person"]
@@ -49,8 +53,8 @@ class HoldAdmin(SimpleHistoryAdmin):
         return False
 
 
-@admin.register(Transfer)
-class TransferAdmin(SimpleHistoryAdmin):
+@admin.register(Transfer, site=site)
+class TransferAdmin(KeptHistoryAdmin):
     list_display = ["id", "item", "from_hub", "to_hub", "status", "requested_at"]
     list_filter = ["status"]
     list_select_related = ["item__item_type", "from_hub", "to_hub"]
@@ -58,18 +62,22 @@ class TransferAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status"]
 
 
-@admin.register(Cleaning)
+@admin.register(Cleaning, site=site)
 class CleaningAdmin(admin.ModelAdmin):
     list_display = ["item", "cleaned_at", "cleaned_by"]
     raw_id_fields = ["item", "cleaned_by"]
 
 
-@admin.register(HoldReorder)
-class HoldReorderAdmin(admin.ModelAdmin):
+@admin.register(HoldReorder, site=site)
+class HoldReorderAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    """A queue move and its reason, which may name the person: kept, like the hold."""
+
     list_display = ["hold", "moved_at", "moved_by", "from_position", "to_position", "reason"]
 
     def has_change_permission(self, request, obj=None):
         return False
 
 
-admin.site.register(LoanReminder)
+@admin.register(LoanReminder, site=site)
+class LoanReminderAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    """Which reminders a loan's borrower was sent: kept with the loan."""
