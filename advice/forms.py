@@ -70,8 +70,9 @@ class _HoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
         self.fields["advisor"].queryset = advisors
-        if advisors.count() == 1:
-            self.fields["advisor"].initial = advisors.first().pk
+        first_two = list(advisors[:2])  # one query tells "exactly one advisor" (then preselected)
+        if len(first_two) == 1:
+            self.fields["advisor"].initial = first_two[0].pk
             self.fields["advisor"].empty_label = None
 
 
