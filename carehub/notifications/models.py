@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -19,12 +20,12 @@ class Channel(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")          # waiting for the worker (first try or a retry after backoff)
-    SENDING = "sending", _("Sending")       # claimed by one worker; nobody else sends it meanwhile
-    SENT = "sent", _("Sent")
-    TO_CALL = "to_call", _("To call")       # on the hub's call list: reachable by phone only, or delivery failed
-    DONE = "done", _("Called")              # the desk called and marked it done
-    FAILED = "failed", _("Failed")          # nobody to tell any more (the person was erased meanwhile)
+    QUEUED = "queued", pgettext_lazy("message status", "Queued")          # waiting for the worker (first try or a retry after backoff)
+    SENDING = "sending", pgettext_lazy("message status", "Sending")       # claimed by one worker; nobody else sends it meanwhile
+    SENT = "sent", pgettext_lazy("message status", "Sent")
+    TO_CALL = "to_call", pgettext_lazy("message status", "To call")       # on the hub's call list: reachable by phone only, or delivery failed
+    DONE = "done", pgettext_lazy("message status", "Called")              # the desk called and marked it done
+    FAILED = "failed", pgettext_lazy("message status", "Failed")          # nobody to tell any more (the person was erased meanwhile)
 
 
 class MessageQuerySet(models.QuerySet):
