@@ -20,12 +20,15 @@ class Channel(models.TextChoices):
 
 
 class MessageStatus(models.TextChoices):
-    QUEUED = "queued", pgettext_lazy("message status", "Queued")          # waiting for the worker (first try or a retry after backoff)
-    SENDING = "sending", pgettext_lazy("message status", "Sending")       # claimed by one worker; nobody else sends it meanwhile
+    # queued: waiting for the worker (first try, or a retry after backoff); sending: claimed by one worker,
+    # nobody else sends it meanwhile; to_call: on the hub's call list (reachable by phone only, or delivery
+    # failed for good); done: the desk called; failed: nobody to tell any more (the person was erased).
+    QUEUED = "queued", pgettext_lazy("message status", "Queued")
+    SENDING = "sending", pgettext_lazy("message status", "Sending")
     SENT = "sent", pgettext_lazy("message status", "Sent")
-    TO_CALL = "to_call", pgettext_lazy("message status", "To call")       # on the hub's call list: reachable by phone only, or delivery failed
-    DONE = "done", pgettext_lazy("message status", "Called")              # the desk called and marked it done
-    FAILED = "failed", pgettext_lazy("message status", "Failed")          # nobody to tell any more (the person was erased meanwhile)
+    TO_CALL = "to_call", pgettext_lazy("message status", "To call")
+    DONE = "done", pgettext_lazy("message status", "Called")
+    FAILED = "failed", pgettext_lazy("message status", "Failed")
 
 
 class MessageQuerySet(models.QuerySet):
