@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from advice import errors
 from advice.models import AdviceService, Appointment, Availability, AvailabilityException
 from tests.conftest import client_for, make_caregiver, make_person
 
@@ -57,7 +58,8 @@ def test_booking_a_taken_slot_on_the_page_shows_the_message_and_writes_nothing(c
     client_for(other).post(reverse("advice:book", args=[service.pk]), query)
     response = client_for(carer[0]).post(reverse("advice:book", args=[service.pk]), query)
     assert response.status_code == 422
-    assert 'class="error"' in response.content.decode() or "form-errors" in response.content.decode()
+    html = response.content.decode()
+    assert 'class="form-errors"' in html and str(errors.SlotTaken.default_message) in html
     assert Appointment.objects.count() == 1
 
 
