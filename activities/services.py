@@ -89,15 +89,17 @@ def _lock_waitlists(sessions: list[Session]) -> dict[int, list[Booking]]:
     return waiting
 
 
-def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = None) -> list[Booking]:
+def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = None, *,
+                           freed: int = 0) -> list[Booking]:
     """Confirm the earliest waitlisted bookings while places are free. Caller holds the session lock, and
-    passes `waiting` when it already locked the waitlist (several sessions at once)."""
+    passes `waiting` when it already locked the waitlist (several sessions at once). `freed` places were just
+    given back and are not yet off the counter: the counter then moves once, by the difference (a cancellation
+    that promotes someone does not write it at all)."""
     promoted = []
     now = timezone.now()
-    if session.is_cancelled:
-        return promoted
-    free = session.capacity - session.confirmed_count
-    if free <= 0:
+    free = session.capacity - session.confirmed_count + freed
+    if session.is_cancelled or free <= 0:
+        _adjust_confirmed(session, -freed)
         return promoted
     if waiting is None:
         waiting = _lock_waitlists([session])[session.pk]
@@ -106,7 +108,7 @@ def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = Non
         booking.confirmed_at = now
         booking.save(update_fields=["status", "confirmed_at"])
         promoted.append(booking)
-    _adjust_confirmed(session, len(promoted))
+    _adjust_confirmed(session, len(promoted) - freed)
     for booking in promoted:
         transaction.on_commit(lambda pk=booking.pk: emails.booking_promoted(pk))
     return promoted
@@ -404,8 +406,7 @@ def cancel_booking(*, access: Access, booking_id: int) -> Booking:
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
     if was_confirmed:
-        _adjust_confirmed(session, -1)
-        _promote_from_waitlist(session)
+        _promote_from_waitlist(session, freed=1)
     booking.session = session
     return booking
 
