@@ -34,8 +34,8 @@ def test_programme_filters_by_hub_kind_language_and_seats(client, hub, other_hub
     assert "Xerrada" not in client.get(url, {"language": "es"}).content.decode()
     page = client.get(url, {"has_seats": "on"}).content.decode()
     assert "Passejada" in page and "Xerrada" not in page
-    assert client.get(url, {"district": other_hub.district}).content.decode().count("Passejada") >= 1
-    assert walk.activity.title == "Passejada"
+    in_district = client.get(url, {"district": other_hub.district}).context["page"].object_list
+    assert list(in_district) == [walk]
 
 
 def test_programme_with_nonsense_filters_is_not_a_500(client, hub):
@@ -182,7 +182,8 @@ def test_desk_day_queries_stay_bounded(hub, desk, django_assert_max_num_queries)
     client = client_for(desk)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("activities:today"), {"date": day})
-    assert response.content.decode().count("Did not come") >= 15
+    # Five sessions, three confirmed each (the fourth person waits): one "did not come" button per place.
+    assert response.content.decode().count("Did not come") == 15
 
 
 def test_my_bookings_queries_stay_bounded(hub, django_assert_max_num_queries):
