@@ -39,6 +39,13 @@ def _filtered(filterset_class, params: dict, queryset):
     return filterset.qs
 
 
+def _item_type(type_id: int) -> ItemType:
+    item_type = ItemType.objects.filter(pk=type_id).first()
+    if item_type is None:
+        raise errors.NotFound(_("No such item type."), code="item_type_not_found", field="type")
+    return item_type
+
+
 # --- schemas --------------------------------------------------------------------------------------------
 class ItemTypeOut(Schema):
     id: int
@@ -263,9 +270,7 @@ def list_items(request, filters: Query[ItemFilters]):
 def take_in_item(request, payload: ItemIn):
     """Add an item to a hub's stock (e.g. a donation, with its condition check)."""
     access = caller(request)
-    item_type = ItemType.objects.filter(pk=payload.type).first()
-    if item_type is None:
-        raise errors.NotFound(_("No such item type."), code="item_type_not_found", field="type")
+    item_type = _item_type(payload.type)
     item = services.take_in_item(
         access=access, hub=hub_by_slug(payload.hub), item_type=item_type, asset_tag=payload.asset_tag,
         condition=payload.condition, donated=payload.donated, intake_notes=payload.intake_notes,
@@ -376,9 +381,7 @@ def list_holds(request, filters: Query[HoldFilters]):
 @router.post("/holds", response={201: HoldOut, **ERRORS})
 def place_hold(request, payload: HoldIn):
     access = caller(request)
-    item_type = ItemType.objects.filter(pk=payload.type).first()
-    if item_type is None:
-        raise errors.NotFound(_("No such item type."), code="item_type_not_found", field="type")
+    item_type = _item_type(payload.type)
     hold = services.place_hold(access=access, hub=hub_by_slug(payload.hub), item_type=item_type,
                                person_id=payload.person, priority=payload.priority,
                                need_category=payload.need_category, notes=payload.notes)

@@ -62,36 +62,52 @@ def current_offer(item: Item) -> Hold | None:
 
 
 # --- loans ----------------------------------------------------------------------------------------------
+def _desk_or_own(access: Access, rows: QuerySet, person_field: str) -> QuerySet:
+    """`rows` of the caller's hubs (staff) and the caller's own (`person_field` = them); none for anyone else."""
+    if not access.is_authenticated:
+        return rows.none()
+    hub_ids = permissions.people_hub_ids(access)
+    if hub_ids is None:
+        return rows
+    scope = Q(hub_id__in=hub_ids)
+    if access.person is not None:
+        scope |= Q(**{person_field: access.person.pk})
+    return rows.filter(scope)
+
+
+def _one(rows: QuerySet, pk: int, not_found: errors.NotFound):
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise not_found
+    return row
+
+
+def _at_desk(access: Access, row, not_found: errors.NotFound):
+    """`row` only for the staff who may act at its hub (its page, its audit history): the history names staff
+    and shows their notes, referral and waiver edits, so the person it concerns gets NotFound too."""
+    if not permissions.can_act_for_people_at(access, row.hub_id):
+        raise not_found
+    return row
+
+
 def loans_visible_to(access: Access) -> QuerySet[Loan]:
     """Loans of the caller's hubs; a caregiver's own loans; nothing for planners and other roles."""
     loans = Loan.objects.select_related(
         "item__item_type", "hub", "borrower", "for_person", "lent_by", "returned_to"
     )
-    if not access.is_authenticated:
-        return loans.none()
-    hub_ids = permissions.people_hub_ids(access)
-    if hub_ids is None:
-        return loans
-    scope = Q(hub_id__in=hub_ids)
-    if access.person is not None:
-        scope |= Q(borrower_id=access.person.pk)
-    return loans.filter(scope)
+    return _desk_or_own(access, loans, "borrower_id")
+
+
+def _no_loan() -> errors.NotFound:
+    return errors.NotFound(_("No such loan."), code="loan_not_found")
 
 
 def loan_for(access: Access, loan_id: int) -> Loan:
-    loan = loans_visible_to(access).filter(pk=loan_id).first()
-    if loan is None:
-        raise errors.NotFound(_("No such loan."), code="loan_not_found")
-    return loan
+    return _one(loans_visible_to(access), loan_id, _no_loan())
 
 
 def loan_at_desk(access: Access, loan_id: int) -> Loan:
-    """A loan for the staff who may act at its hub: its page and its audit history (which names staff and
-    shows return notes, referral and waiver edits). A borrower gets NotFound, as for anyone else."""
-    loan = loan_for(access, loan_id)
-    if not permissions.can_act_for_people_at(access, loan.hub_id):
-        raise errors.NotFound(_("No such loan."), code="loan_not_found")
-    return loan
+    return _at_desk(access, loan_for(access, loan_id), _no_loan())
 
 
 def loans_by_status(loans: QuerySet[Loan], status: str, today=None) -> QuerySet[Loan]:
@@ -130,30 +146,19 @@ def person_loans(access: Access, person) -> QuerySet[Loan]:
 # --- holds ----------------------------------------------------------------------------------------------
 def holds_visible_to(access: Access) -> QuerySet[Hold]:
     holds = Hold.objects.select_related("item_type", "hub", "person", "offered_item")
-    if not access.is_authenticated:
-        return holds.none()
-    hub_ids = permissions.people_hub_ids(access)
-    if hub_ids is None:
-        return holds
-    scope = Q(hub_id__in=hub_ids)
-    if access.person is not None:
-        scope |= Q(person_id=access.person.pk)
-    return holds.filter(scope)
+    return _desk_or_own(access, holds, "person_id")
+
+
+def _no_hold() -> errors.NotFound:
+    return errors.NotFound(_("No such hold."), code="hold_not_found")
 
 
 def hold_for(access: Access, hold_id: int) -> Hold:
-    hold = holds_visible_to(access).filter(pk=hold_id).first()
-    if hold is None:
-        raise errors.NotFound(_("No such hold."), code="hold_not_found")
-    return hold
+    return _one(holds_visible_to(access), hold_id, _no_hold())
 
 
 def hold_at_desk(access: Access, hold_id: int) -> Hold:
-    """A hold for the staff who may act at its hub (its audit history); NotFound for the person too."""
-    hold = hold_for(access, hold_id)
-    if not permissions.can_act_for_people_at(access, hold.hub_id):
-        raise errors.NotFound(_("No such hold."), code="hold_not_found")
-    return hold
+    return _at_desk(access, hold_for(access, hold_id), _no_hold())
 
 
 def own_holds(person) -> QuerySet[Hold]:

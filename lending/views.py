@@ -6,6 +6,7 @@ JavaScript and a reload never repeats an action. A refused action shows the serv
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,6 +54,15 @@ def _pick_person(request, access, search_form, *, not_found_message=None):
     if person is None and search_form.query:
         people = core_selectors.search_people(access, query=search_form.query)[:20]
     return person, people
+
+
+def _run_with_form(request, form, invalid_message, perform, done) -> None:
+    """A POST button with a small form whose fields are `perform`'s remaining keyword arguments: run it when
+    the form is valid (showing the service's refusal or `done`), else say what is missing."""
+    if form.is_valid():
+        run_service(request, lambda: perform(**form.cleaned_data), done)
+    else:
+        messages.error(request, invalid_message)
 
 
 def _paginated(request, queryset, params):
@@ -309,14 +319,9 @@ def loan_detail(request, pk):
 def loan_action(request, pk, action):
     access = access_for(request.user)
     if action == "return":
-        form = forms.ReturnForm(request.POST, prefix="return")
-        if not form.is_valid():
-            messages.error(request, _("Choose the condition of the returned item."))
-        else:
-            run_service(request, lambda: services.return_loan(access=access, loan_id=pk,
-                                                              condition=form.cleaned_data["condition"],
-                                                              notes=form.cleaned_data["notes"]),
-                        _("Return recorded."))
+        _run_with_form(request, forms.ReturnForm(request.POST, prefix="return"),
+                       _("Choose the condition of the returned item."),
+                       partial(services.return_loan, access=access, loan_id=pk), _("Return recorded."))
     elif action == "renew":
         run_service(request, lambda: services.renew_loan(access=access, loan_id=pk), _("Loan renewed."))
     else:
@@ -327,23 +332,24 @@ def loan_action(request, pk, action):
         raise Http404
 
 
-@login_required
-@require_POST
-def request_renewal(request, pk):
-    """A caregiver asks for their own loan to be renewed (from their account page)."""
-    access = access_for(request.user)
-    run_service(request, lambda: services.request_renewal(access=access, loan_id=pk),
-                _("Renewal requested. The hub will confirm it."))
-    return redirect("account")
+def _on_own_account(perform, done):
+    """A caregiver's action on their own loan or hold, from their account page: POST, then back there."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        access = access_for(request.user)
+        run_service(request, lambda: perform(access, pk), done)
+        return redirect("account")
+
+    return view
 
 
-@login_required
-@require_POST
-def cancel_own_hold(request, pk):
-    access = access_for(request.user)
-    run_service(request, lambda: services.cancel_hold(access=access, hold_id=pk),
-                _("You have left the waiting list."))
-    return redirect("account")
+# A caregiver asks for their own loan to be renewed; leaves a waiting list.
+request_renewal = _on_own_account(lambda access, pk: services.request_renewal(access=access, loan_id=pk),
+                                  _lazy("Renewal requested. The hub will confirm it."))
+cancel_own_hold = _on_own_account(lambda access, pk: services.cancel_hold(access=access, hold_id=pk),
+                                  _lazy("You have left the waiting list."))
 
 
 # --- stock ----------------------------------------------------------------------------------------------
@@ -456,14 +462,8 @@ def hold_action(request, pk, action):
         run_service(request, lambda: services.expire_offer(access=access, hold_id=pk),
                     _("Marked as not collected: the item goes to the next person."))
     elif action == "reorder":
-        form = forms.ReorderForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Give the new place and a reason for the change."))
-        else:
-            run_service(request, lambda: services.reorder_hold(access=access, hold_id=pk,
-                                                               to_position=form.cleaned_data["to_position"],
-                                                               reason=form.cleaned_data["reason"]),
-                        _("Queue order changed."))
+        _run_with_form(request, forms.ReorderForm(request.POST), _("Give the new place and a reason for the change."),
+                       partial(services.reorder_hold, access=access, hold_id=pk), _("Queue order changed."))
     else:
         raise Http404
     return redirect("lending:holds")
