@@ -161,6 +161,13 @@ def hold_at_desk(access: Access, hold_id: int) -> Hold:
     return _at_desk(access, hold_for(access, hold_id), _no_hold())
 
 
+def waiting_queue(hub_id: int, item_type_id: int) -> QuerySet[Hold]:
+    """The waiting holds for a type at a hub, in queue order."""
+    return Hold.objects.filter(hub_id=hub_id, item_type_id=item_type_id, status=HoldStatus.WAITING).order_by(
+        "priority", "queued_at", "id"
+    )
+
+
 def own_holds(person) -> QuerySet[Hold]:
     return Hold.objects.filter(person=person, status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]).select_related(
         "item_type", "hub", "offered_item")

@@ -6,7 +6,7 @@ all follow `carehub.locking.LOCK_ORDER`: the person, items, holds, loans, transf
 """
 
 from ._common import MAX_LOAN_DAYS, OFFER_DAYS
-from .holds import cancel_hold, expire_lapsed_offers, expire_offer, place_hold, reorder_hold, waiting_queue
+from .holds import cancel_hold, expire_lapsed_offers, expire_offer, place_hold, reorder_hold
 from .loans import lend_item, renew_loan, request_renewal, return_loan
 from .stock import mark_cleaned, mark_repaired, record_safety_check, retire_item, take_in_item
 from .transfers import cancel_transfer, create_transfer, receive_transfer, send_transfer
@@ -15,5 +15,5 @@ __all__ = [
     "MAX_LOAN_DAYS", "OFFER_DAYS", "cancel_hold", "cancel_transfer", "create_transfer", "expire_lapsed_offers",
     "expire_offer", "lend_item", "mark_cleaned", "mark_repaired", "place_hold",
     "receive_transfer", "record_safety_check", "reorder_hold", "renew_loan", "request_renewal", "retire_item",
-    "return_loan", "send_transfer", "take_in_item", "waiting_queue",
+    "return_loan", "send_transfer", "take_in_item",
 ]

@@ -21,13 +21,6 @@ from ..models import Hold, HoldPriority, HoldReorder, HoldStatus, Item, ItemStat
 from ._common import lock_person, lock_queue, make_ready, save, today
 
 
-def waiting_queue(hub_id: int, item_type_id: int):
-    """The waiting holds for a type at a hub, in queue order (unlocked: for reading)."""
-    return Hold.objects.filter(hub_id=hub_id, item_type_id=item_type_id, status=HoldStatus.WAITING).order_by(
-        "priority", "queued_at", "id"
-    )
-
-
 def _can_hold_for(access: Access, hub: Hub, person) -> bool:
     if permissions.can_act_for_people_at(access, hub.pk):
         return True

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from lending import selectors
 from lending.models import HoldStatus, ItemStatus, Loan
 from tests.conftest import client_for as _client_for
 from tests.conftest import make_person
@@ -153,7 +154,7 @@ def test_holds_page_shows_positions_and_reorders_with_a_reason(desk, hub, item):
     client = client_for(desk)
     assert client.get(reverse("lending:holds")).status_code == 200
     client.post(reverse("lending:hold-action", args=[holds[1].pk, "reorder"]), {"to_position": 1, "reason": "Urgent"})
-    assert services.waiting_queue(hub.pk, item.item_type_id).first().pk == holds[1].pk
+    assert selectors.waiting_queue(hub.pk, item.item_type_id).first().pk == holds[1].pk
 
 
 def test_person_page_shows_loans_to_the_desk(desk, hub, item):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from carehub import errors
 from carehub.permissions import access_for
 from lending import errors as lending_errors
-from lending import services
+from lending import selectors, services
 from lending.models import (
     Cleaning,
     Hold,
@@ -136,7 +136,7 @@ def test_type_without_cleaning_is_available_right_after_a_good_return(desk, hub)
 def test_person_with_an_overdue_item_needs_an_override_reason(desk, hub, item):
     person = make_person(hub)
     loan = lend(desk, item, person)
-    Loan.objects.filter(pk=loan.pk)  # make it overdue through save(), keeping history
+    # Overdue, through save() so that the history stays complete.
     loan.due_on = today() - days(3)
     loan.save()
     second = make_item(hub, item.item_type)
@@ -215,7 +215,7 @@ def test_manual_reorder_moves_the_hold_and_records_the_reason(desk, hub, item):
     holds = [services.place_hold(access=access, hub=hub, item_type=item.item_type, person_id=make_person(hub).pk)
              for _ in range(3)]
     services.reorder_hold(access=access, hold_id=holds[2].pk, to_position=1, reason="Discharged tomorrow")
-    order = list(services.waiting_queue(hub.pk, item.item_type_id).values_list("pk", flat=True))
+    order = list(selectors.waiting_queue(hub.pk, item.item_type_id).values_list("pk", flat=True))
     assert order == [holds[2].pk, holds[0].pk, holds[1].pk]
     reorder = HoldReorder.objects.get()
     assert (reorder.from_position, reorder.to_position, reorder.reason, reorder.moved_by) == (
