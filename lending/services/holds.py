@@ -154,20 +154,32 @@ def expire_lapsed_offers(*, now=None) -> int:
     return len(ids)
 
 
-def _place_between(hold: Hold, others: list[Hold], to_position: int) -> None:
-    """Give `hold` the priority and queue time that put it at `to_position` among `others` (queue order)."""
+def _place_between(hold: Hold, others: list[Hold], to_position: int) -> list[Hold]:
+    """Give `hold` the priority and queue time that put it at `to_position` among `others` (queue order).
+
+    Holds placed at the same moment leave no time between them: then the later ones move on by a microsecond
+    each, so the queue order is exactly the one asked for. Returns those other holds whose time moved.
+    """
     if to_position == 1:
-        first = others[0]
-        hold.priority = first.priority
-        hold.queued_at = first.queued_at - timedelta(seconds=1)
-        return
-    before = others[to_position - 2]
-    after = others[to_position - 1] if to_position - 1 < len(others) else None
-    hold.priority = before.priority
-    if after is not None and after.priority == before.priority and after.queued_at > before.queued_at:
-        hold.queued_at = before.queued_at + (after.queued_at - before.queued_at) / 2
+        hold.priority = others[0].priority
+        hold.queued_at = others[0].queued_at - timedelta(seconds=1)
     else:
-        hold.queued_at = before.queued_at + timedelta(microseconds=1)
+        before = others[to_position - 2]
+        after = others[to_position - 1] if to_position - 1 < len(others) else None
+        hold.priority = before.priority
+        if after is not None and after.priority == before.priority and after.queued_at > before.queued_at:
+            hold.queued_at = before.queued_at + (after.queued_at - before.queued_at) / 2
+        else:
+            hold.queued_at = before.queued_at + timedelta(microseconds=1)
+    order = [*others[: to_position - 1], hold, *others[to_position - 1:]]
+    moved = []
+    for previous, current in zip(order, order[1:]):
+        if current.priority == previous.priority and (current.queued_at, current.pk) <= (previous.queued_at,
+                                                                                        previous.pk):
+            current.queued_at = previous.queued_at + timedelta(microseconds=1)
+            if current.pk != hold.pk:
+                moved.append(current)
+    return moved
 
 
 @transaction.atomic
@@ -194,7 +206,8 @@ def reorder_hold(*, access: Access, hold_id: int, to_position: int, reason: str)
     if to_position == from_position:
         raise errors.ValidationFailed(_("The hold is already at this place."), code="same_position",
                                       field="to_position")
-    _place_between(hold, others, to_position)
+    for other in _place_between(hold, others, to_position):
+        save(other, access.user, reason=reason[:100])
     save(hold, access.user, reason=reason[:100])
     HoldReorder.objects.create(hold=hold, moved_by=access.user, from_position=from_position,
                                to_position=to_position, reason=reason[:200])

@@ -10,7 +10,7 @@ from django.urls import reverse
 from carehub import errors
 from carehub.permissions import access_for
 from lending import services
-from lending.models import Item
+from lending.models import Item, Loan
 from tests.conftest import bearer, make_person
 
 from .conftest import days, lend, make_item, make_type, today
@@ -99,9 +99,12 @@ def test_intake_api_refuses_a_future_safety_check_with_422(client, desk, hub):
 def test_pages_survive_extreme_dates_already_stored(desk, hub, stored):
     bed = make_item(hub, make_type(safety_check_every_days=180, max_age_years=5), asset_tag="PB-9")
     Item.objects.filter(pk=bed.pk).update(last_safety_check_on=stored, expires_on=stored)
+    loan = lend(desk, make_item(hub), make_person(hub))
+    Loan.objects.filter(pk=loan.pk).update(due_on=stored)
     client = client_for(desk)
     for url in [reverse("lending:item", args=["PB-9"]), reverse("lending:items"), reverse("lending:desk"),
-                reverse("lending:lend", args=["PB-9"])]:
+                reverse("lending:lend", args=["PB-9"]), reverse("lending:loan", args=[loan.pk]),
+                reverse("lending:loans") + "?status=overdue", reverse("lending:loans")]:
         assert client.get(url).status_code == 200, url
     assert client.get("/api/v1/lending/items/PB-9", **bearer(desk)).status_code == 200
 

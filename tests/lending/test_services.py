@@ -303,3 +303,17 @@ def test_cleaning_record_keeps_the_category_protocol(desk, hub, item):
     services.return_loan(access=access_for(desk), loan_id=loan.pk, condition=ReturnCondition.NEEDS_CLEANING)
     services.mark_cleaned(access=access_for(desk), item_tag=item.asset_tag, notes="ok")
     assert Cleaning.objects.get().protocol == item.item_type.protocol
+
+
+def test_reorder_into_a_queue_placed_at_one_moment_gives_exactly_the_asked_place(desk, hub, item):
+    """The clock is frozen: every hold has the same queue time, so only a shift makes room between two."""
+    access = access_for(desk)
+    lend(desk, item, make_person(hub))
+    holds = [services.place_hold(access=access, hub=hub, item_type=item.item_type, person_id=make_person(hub).pk)
+             for _ in range(4)]
+    services.reorder_hold(access=access, hold_id=holds[3].pk, to_position=2, reason="Discharged tomorrow")
+    order = list(selectors.waiting_queue(hub.pk, item.item_type_id).values_list("pk", flat=True))
+    assert order == [holds[0].pk, holds[3].pk, holds[1].pk, holds[2].pk]
+    services.reorder_hold(access=access, hold_id=holds[0].pk, to_position=4, reason="Away until May")
+    order = list(selectors.waiting_queue(hub.pk, item.item_type_id).values_list("pk", flat=True))
+    assert order == [holds[3].pk, holds[1].pk, holds[2].pk, holds[0].pk]
