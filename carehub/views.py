@@ -19,6 +19,12 @@ from .registry import hooks
 from .web import desk_hubs, desk_required, forbidden, safe_next_url
 
 
+def _next_path(request, url: str | None, default: str | None = None) -> str | None:
+    """A safe `next` that is also a path: `redirect()` would take "foo" for a URL name and fail on it (500)."""
+    url = safe_next_url(request, url)
+    return url if url and url.startswith("/") else default
+
+
 def home(request):
     return render(request, "carehub/home.html", {"hubs": selectors.hubs_public()[:200]})
 
@@ -69,7 +75,7 @@ def person_register(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
-            next_url = safe_next_url(request, request.GET.get("next"))
+            next_url = _next_path(request, request.GET.get("next"))
             if next_url:
                 return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
             return redirect(person)
@@ -114,7 +120,7 @@ def signup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(safe_next_url(request, request.GET.get("next"), default="account"))
+            return redirect(_next_path(request, request.GET.get("next"), default="account"))
     return render(request, "carehub/signup.html", {"form": form})
 
 
