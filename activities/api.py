@@ -225,7 +225,7 @@ def get_booking(request, booking_id: int):
 
 @router.post("/bookings/{int:booking_id}/cancel", response={200: BookingOut, **ERRORS})
 def cancel(request, booking_id: int):
-    """Give the place back; the first person on the waitlist gets it and is emailed."""
+    """Give the place back; the first person on the waitlist gets it and is told (email, SMS or the desk)."""
     booking = services.cancel_booking(access=caller(request), booking_id=booking_id)
     return selectors.bookings_with_position().get(pk=booking.pk)
 

@@ -7,10 +7,16 @@ activity and its sessions (`update_activity`, `change_session`) locks the activi
 wait on each other in a cycle. A lock that cannot be had in time is `carehub.errors.Busy` (409). The database
 keeps the invariants too (`session_never_over_capacity`, `booking_one_live_per_person`), because SQLite has no
 row locks.
+
+Messages: every change to a person's plans (booked, waitlisted, promoted, session moved or cancelled) writes
+its message with `carehub.notifications.notify()` inside the same transaction (docs/notifications.md): a
+rollback takes the message back with the change, and nothing outside the database is touched before the
+commit, so a mail server or SMS gateway that is down can never fail or slow a request. The worker delivers.
 """
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
@@ -19,9 +25,10 @@ from django.utils.translation import gettext as _
 from carehub import errors, permissions, selectors as core_selectors
 from carehub.locking import lock_row, lock_rows
 from carehub.models import Hub, Language, Person, Role, StaffRole
+from carehub.notifications import notify
 from carehub.permissions import Access, require_login
 
-from . import emails, recurrence
+from . import recurrence
 from . import errors as activity_errors
 from .models import (
     Activity, ActivityKind, Booking, CalendarFeedToken, Frequency, GroupAttendance, GroupMembership, Session,
@@ -65,6 +72,16 @@ def _may_handle_booking(access: Access, booking: Booking) -> bool:
         pk=booking.person_id).exists()
 
 
+def _tell(person: Person, kind: str, session: Session, *, related, occasion: str = "", **context) -> None:
+    """Write the message `kind` about `session` for `person`, signed by (and on the call list of) the activity's
+    hub. Caller holds the session, and has loaded `session.activity.hub` (no query here but the message's)."""
+    activity = session.activity
+    notify(person, kind=kind, hub=activity.hub, related=related, occasion=occasion, context={
+        "title": activity.title, "starts_at": session.starts_at, "where": activity.where,
+        "link": settings.SITE_URL + session.get_absolute_url(), **context,
+    })
+
+
 def _adjust_confirmed(session: Session, delta: int) -> None:
     """Move the session's confirmed counter by `delta` in the database (F() arithmetic, so the
     `session_never_over_capacity` check judges the real value even if two writers ever raced past the lock),
@@ -83,7 +100,9 @@ def _lock_waitlists(sessions: list[Session]) -> dict[int, list[Booking]]:
     """Lock the waitlisted bookings of `sessions` in one call (bookings rank after sessions, and one call keeps
     them in primary-key order across sessions), each session's in waitlist order. Caller holds the sessions."""
     waiting: dict[int, list[Booking]] = {session.pk: [] for session in sessions}
-    rows = lock_rows(Booking.objects.filter(session__in=[s.pk for s in sessions], status=Booking.Status.WAITLISTED))
+    # With their people (joined, not locked): whoever is promoted is told, without a query per booking.
+    rows = lock_rows(Booking.objects.select_related("person").filter(
+        session__in=[s.pk for s in sessions], status=Booking.Status.WAITLISTED))
     for booking in sorted(rows, key=lambda b: (b.created_at, b.pk)):
         waiting[booking.session_id].append(booking)
     return waiting
@@ -110,17 +129,21 @@ def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = Non
         promoted.append(booking)
     _adjust_confirmed(session, len(promoted) - freed)
     for booking in promoted:
-        transaction.on_commit(lambda pk=booking.pk: emails.booking_promoted(pk))
+        _tell(booking.person, "booking_promoted", session, related=booking)
     return promoted
 
 
-def _live_person_ids(session: Session) -> list[int]:
+def _people_to_tell(session: Session) -> list[Person]:
+    """Whoever a move or cancellation of `session` concerns: a support group's members; else everyone with a
+    live booking, confirmed or waiting (one query either way). Erased people are skipped by notify()."""
     if session.activity.is_support_group:
-        return list(
-            GroupMembership.objects.filter(activity_id=session.activity_id, status=GroupMembership.Status.MEMBER)
-            .values_list("person_id", flat=True)
-        )
-    return list(session.bookings.exclude(status=Booking.Status.CANCELLED).values_list("person_id", flat=True))
+        people = Person.objects.filter(group_memberships__activity_id=session.activity_id,
+                                       group_memberships__status=GroupMembership.Status.MEMBER)
+    else:
+        people = Person.objects.filter(  # one filter() call: both conditions on the same booking row
+            activity_bookings__session=session,
+            activity_bookings__status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
+    return list(people.order_by("pk").distinct())
 
 
 def _check_in_range(*moments: datetime) -> None:
@@ -260,7 +283,8 @@ def change_session(
     A new time is applied as the same wall-clock shift to each session of the series (so a move from 10:00 to
     11:00 gives 11:00 local on both sides of a DST change). Lowering the places below the confirmed bookings is
     refused for the whole change (nobody is dropped silently); raising them confirms the earliest waitlisted.
-    Everyone with a place is emailed after commit when their session moves or is cancelled.
+    Everyone with a place (confirmed or waiting, or a group's members) gets a message when their session moves
+    (old and new time) or is cancelled, written in this transaction; the promoted get theirs.
 
     Locks the activity, then the sessions concerned (pk order), then their waitlists: the order
     `update_activity` uses, so the two can run at the same time without a deadlock.
@@ -274,7 +298,8 @@ def change_session(
     if not permissions.can_coordinate(access, anchor.activity.hub_id):
         raise errors.PermissionDenied(_("Only the hub's coordinator can change sessions."),
                                       code="programme_forbidden")
-    activity = lock_row(Activity.objects.filter(pk=anchor.activity_id))
+    # With its hub (joined, not locked): it signs the messages and `where` names its space.
+    activity = lock_row(Activity.objects.select_related("hub").filter(pk=anchor.activity_id))
     if scope == "following":
         # The anchor's time as it is now that the activity is held (nobody else can move it any more).
         concerned = Session.objects.filter(
@@ -317,6 +342,7 @@ def change_session(
                 field="capacity",
             )
         moved = False
+        old_starts_at = session.starts_at
         if shift is not None:
             new_start = recurrence.shift_wall_clock(session.starts_at, shift)
             new_end = recurrence.from_local_naive(recurrence.to_local_naive(new_start) + duration)
@@ -326,15 +352,23 @@ def change_session(
             session.capacity = capacity
         if cancel:
             session.status = Session.Status.CANCELLED
+        session.updated_at = now
         if moved or cancel:
             session.sequence += 1
-            people = _live_person_ids(session)
-            transaction.on_commit(
-                lambda pk=session.pk, people=people, cancelled=cancel: emails.session_changed(
-                    pk, people, cancelled=cancelled)
-            )
-        session.updated_at = now
         session.save()
+        if moved or cancel:
+            # After the save, so a message never says more than what is stored. One message per person: the
+            # whole list is written even if no mail server answers (the worker delivers later).
+            for person in _people_to_tell(session):
+                if cancel:
+                    _tell(person, "session_cancelled", session, related=session)
+                else:
+                    # A new event per change: the new start *and* the sequence, so that moving 10:00 -> 11:00
+                    # -> 10:00 -> 11:00 tells people three times (the start alone would repeat a key), while
+                    # a retry of the same change (rolled back, so the same sequence) writes nothing twice.
+                    _tell(person, "session_rescheduled", session, related=session,
+                          occasion=f"{session.starts_at.isoformat()}#{session.sequence}",
+                          old_starts_at=old_starts_at)
         if capacity is not None:
             # After the new capacity is stored, so that the database check sees it.
             _promote_from_waitlist(session, waitlists[session.pk])
@@ -348,7 +382,8 @@ def change_session(
 # --- bookings -------------------------------------------------------------------------------------------
 @transaction.atomic
 def book_session(*, access: Access, session_id: int, person_id: int | None = None) -> Booking:
-    """Give the person a confirmed place if one is free, else a place on the waitlist.
+    """Give the person a confirmed place if one is free, else a place on the waitlist, and tell them which
+    (with their position on the waitlist); a booking by the desk tells the person booked, too.
 
     Locks the session row, then counts: of all the concurrent requests for the last place, exactly one gets it.
     """
@@ -384,12 +419,17 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
         raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
     if confirmed:
         _adjust_confirmed(session, 1)
+        _tell(person, "booking_confirmed", session, related=booking)
+    else:
+        # The newest waitlisted booking is last in the waitlist (created now, under the session lock).
+        position = Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED).count()
+        _tell(person, "booking_waitlisted", session, related=booking, position=position)
     return booking
 
 
 @transaction.atomic
 def cancel_booking(*, access: Access, booking_id: int) -> Booking:
-    """Give a place back. When it was confirmed, the earliest waitlisted booking is confirmed and emailed."""
+    """Give a place back. When it was confirmed, the earliest waitlisted booking is confirmed and its person told."""
     require_login(access)
     found = Booking.objects.select_related("session__activity").filter(pk=booking_id).first()
     if found is None or not _may_handle_booking(access, found):

@@ -16,6 +16,7 @@ from carehub import errors, permissions
 from carehub import selectors as core_selectors
 from carehub.forms import PersonSearchForm, add_domain_error
 from carehub.models import Role
+from carehub.notifications.services import channel_for
 from carehub.permissions import access_for
 from carehub.web import coordinated_hubs, desk_required, forbidden, login_redirect, safe_next_url
 
@@ -74,6 +75,8 @@ def session_detail(request, pk):
     context = {
         "session": session, "activity": session.activity, "access": access,
         "my_booking": selectors.my_booking_for(person, session),
+        # How a place that frees up would reach them (the page promises it): email, SMS or the hub's phone call.
+        "told_by": channel_for(person)[0] if person is not None else None,
         "membership": selectors.membership_of(person, session.activity) if session.activity.is_support_group else None,
         "can_see_participants": permissions.can_see_session_participants(access, session),
         "can_programme": permissions.can_coordinate(access, session.activity.hub_id),
@@ -83,6 +86,18 @@ def session_detail(request, pk):
     if context["can_see_participants"] and not session.activity.is_support_group:
         context["bookings"] = selectors.live_bookings(session)
     return render(request, "activities/session_detail.html", context)
+
+
+def _waitlisted_notice(person) -> str:
+    """What the page promises after a waitlisted booking, true for the channel that will carry the news."""
+    values = {"name": person.full_name}
+    channel = channel_for(person)[0]
+    if channel == "email":
+        return _("The session is full: %(name)s is on the waitlist and will get an email if a place frees up.") % values
+    if channel == "sms":
+        return _("The session is full: %(name)s is on the waitlist and will get an SMS if a place frees up.") % values
+    return _("The session is full: %(name)s is on the waitlist. If a place frees up, they will be on the hub's "
+             "call list so that the desk can phone them.") % values
 
 
 @require_POST
@@ -101,8 +116,7 @@ def session_book(request, pk):
     if booking.status == Booking.Status.CONFIRMED:
         messages.success(request, _("Booked: %(name)s has a place.") % {"name": booking.person.full_name})
     else:
-        messages.warning(request, _("The session is full: %(name)s is on the waitlist and will be emailed if a place "
-                                    "frees up.") % {"name": booking.person.full_name})
+        messages.warning(request, _waitlisted_notice(booking.person))
     return redirect(back)
 
 
@@ -339,7 +353,7 @@ def session_edit(request, pk):
             exc.field = TIME_FIELDS.get(exc.field, exc.field)
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("%(n)d session(s) changed; everyone booked is emailed about a new time.")
+            messages.success(request, _("%(n)d session(s) changed; everyone booked will be told about a new time.")
                              % {"n": len(changed)})
             return redirect(session)
     return render(request, "activities/session_edit.html", {"session": session, "form": form,
@@ -359,7 +373,7 @@ def session_cancel(request, pk):
         except errors.DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("%(n)d session(s) cancelled; everyone booked is emailed.") % {"n": len(changed)})
+            messages.success(request, _("%(n)d session(s) cancelled; everyone booked will be told.") % {"n": len(changed)})
             return redirect(session)
     form = SessionChangeForm(initial=SessionChangeForm.initial_for(session))
     return render(request, "activities/session_edit.html", {"session": session, "form": form,

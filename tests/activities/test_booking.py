@@ -1,10 +1,10 @@
 import pytest
-from django.core import mail
 
 from activities import services
 from activities.models import Booking, Session
 from activities import errors as activity_errors
 from carehub import errors
+from carehub.notifications.models import Message
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver, make_person
 
@@ -44,42 +44,29 @@ def test_second_booking_of_same_person_is_refused(hub, carer):
         book(carer[0], session)
 
 
-def test_cancelling_a_confirmed_place_promotes_the_first_waitlisted_and_emails_them(
-        hub, django_capture_on_commit_callbacks):
+def test_cancelling_a_confirmed_place_promotes_the_first_waitlisted_and_tells_them(hub):
     session = make_session(hub, capacity=1)
     first, second, third = (make_caregiver(hub) for _ in range(3))
     held = book(first[0], session)
     book(second[0], session)
     book(third[0], session)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_booking(access=access_for(first[0]), booking_id=held.pk)
+    services.cancel_booking(access=access_for(first[0]), booking_id=held.pk)
     statuses = dict(Booking.objects.filter(session=session).values_list("person_id", "status"))
     assert statuses == {first[1].pk: "cancelled", second[1].pk: "confirmed", third[1].pk: "waitlisted"}
     assert Session.objects.get(pk=session.pk).confirmed_count == 1
-    assert [m.to for m in mail.outbox] == [[second[1].email]]
+    promoted = Message.objects.filter(kind="booking_promoted")
+    assert [(m.person_id, m.recipient) for m in promoted] == [(second[1].pk, second[1].email)]
 
 
-def test_promotion_email_is_in_the_persons_language(hub, django_capture_on_commit_callbacks):
+def test_promotion_message_is_in_the_persons_language(hub):
     session = make_session(hub, capacity=1)
     first = make_caregiver(hub)
     second = make_caregiver(hub, preferred_language="es")
     held = book(first[0], session)
     book(second[0], session)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_booking(access=access_for(first[0]), booking_id=held.pk)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == "Tienes plaza: Xerrada sobre demència"
-
-
-def test_promotion_email_waits_for_the_commit(hub, django_capture_on_commit_callbacks):
-    session = make_session(hub, capacity=1)
-    first, second = make_caregiver(hub), make_caregiver(hub)
-    held = book(first[0], session)
-    book(second[0], session)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.cancel_booking(access=access_for(first[0]), booking_id=held.pk)
-    assert mail.outbox == [] and len(callbacks) == 1
+    services.cancel_booking(access=access_for(first[0]), booking_id=held.pk)
+    [message] = Message.objects.filter(kind="booking_promoted")
+    assert message.subject == "Ya tienes plaza: Xerrada sobre demència"
 
 
 def test_cancelling_a_waitlisted_booking_promotes_nobody(hub):
@@ -153,19 +140,6 @@ def test_the_database_refuses_a_session_over_capacity(hub):
     Session.objects.filter(pk=session.pk).update(confirmed_count=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Session.objects.filter(pk=session.pk).update(confirmed_count=2)
-
-
-def test_promotion_email_in_catalan_is_plain_text_without_html_escapes(hub, django_capture_on_commit_callbacks):
-    session = make_session(hub, capacity=1, title="Xerrada d'estiu")
-    first = make_caregiver(hub)
-    second = make_caregiver(hub, preferred_language="ca")
-    held = book(first[0], session)
-    book(second[0], session)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_booking(access=access_for(first[0]), booking_id=held.pk)
-    body = mail.outbox[0].body
-    assert "Xerrada d'estiu" in body and "&#x27;" not in body
-    assert "la teva reserva ja està confirmada" in body
 
 
 def test_counter_guard_refuses_a_place_past_capacity_with_a_409_not_a_500(hub):

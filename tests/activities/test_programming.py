@@ -1,10 +1,10 @@
 import pytest
-from django.core import mail
 
 from activities import services
 from activities.models import Booking, Frequency, Session
 from activities import errors as activity_errors
 from carehub import errors
+from carehub.notifications.models import Message
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver
 
@@ -45,18 +45,18 @@ def test_only_the_hubs_coordinator_programmes(hub, desk, other_hub):
         make_activity(hub, coordinator=coordinator_of(other_hub))
 
 
-def test_rescheduling_one_session_raises_its_sequence_and_emails_the_booked(hub, django_capture_on_commit_callbacks):
+def test_rescheduling_one_session_raises_its_sequence_and_tells_the_booked(hub):
     coordinator = coordinator_of(hub)
     activity = make_activity(hub, coordinator=coordinator, frequency=Frequency.WEEKLY, occurrences=3)
     first, second = activity.sessions.order_by("starts_at")[:2]
     user, person = make_caregiver(hub, preferred_language="es")
     services.book_session(access=access_for(user), session_id=first.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.change_session(access=access_for(coordinator), session_id=first.pk,
-                                starts_at=at(3, 11), ends_at=at(3, 12))
+    services.change_session(access=access_for(coordinator), session_id=first.pk,
+                            starts_at=at(3, 11), ends_at=at(3, 12))
     first.refresh_from_db(), second.refresh_from_db()
     assert first.sequence == 1 and second.sequence == 0
-    assert [m.to for m in mail.outbox] == [[person.email]]
+    moved = Message.objects.filter(kind="session_rescheduled")
+    assert [(m.person_id, m.recipient) for m in moved] == [(person.pk, person.email)]
 
 
 def test_change_to_the_following_sessions_moves_the_rest_of_the_series(hub):
@@ -71,17 +71,17 @@ def test_change_to_the_following_sessions_moves_the_rest_of_the_series(hub):
     assert hours == [10, 12, 12, 12]
 
 
-def test_cancelling_a_session_marks_it_cancelled_and_emails_everyone_booked(hub, django_capture_on_commit_callbacks):
+def test_cancelling_a_session_marks_it_cancelled_and_tells_everyone_booked(hub):
     coordinator = coordinator_of(hub)
     session = make_session(hub, coordinator=coordinator, capacity=1)
     a, b = make_caregiver(hub), make_caregiver(hub)
     services.book_session(access=access_for(a[0]), session_id=session.pk)
     services.book_session(access=access_for(b[0]), session_id=session.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.change_session(access=access_for(coordinator), session_id=session.pk, cancel=True)
+    services.change_session(access=access_for(coordinator), session_id=session.pk, cancel=True)
     session.refresh_from_db()
     assert session.status == Session.Status.CANCELLED and session.sequence == 1
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([a[1].email, b[1].email])
+    told = Message.objects.filter(kind="session_cancelled").values_list("person_id", flat=True)
+    assert sorted(told) == sorted([a[1].pk, b[1].pk])  # the confirmed and the waiting
 
 
 def test_lowering_capacity_below_the_confirmed_is_refused_and_nobody_is_dropped(hub):
@@ -105,17 +105,16 @@ def test_lowering_capacity_to_the_confirmed_count_is_allowed(hub):
     assert session.capacity == 1 and session.seats_left == 0
 
 
-def test_raising_capacity_confirms_the_waitlisted_in_order(hub, django_capture_on_commit_callbacks):
+def test_raising_capacity_confirms_the_waitlisted_in_order(hub):
     coordinator = coordinator_of(hub)
     session = make_session(hub, coordinator=coordinator, capacity=1)
     people = [make_caregiver(hub) for _ in range(4)]
     for user, _ in people:
         services.book_session(access=access_for(user), session_id=session.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.change_session(access=access_for(coordinator), session_id=session.pk, capacity=3)
+    services.change_session(access=access_for(coordinator), session_id=session.pk, capacity=3)
     statuses = [Booking.objects.get(session=session, person=p).status for _, p in people]
     assert statuses == ["confirmed", "confirmed", "confirmed", "waitlisted"]
-    assert len(mail.outbox) == 2
+    assert Message.objects.filter(kind="booking_promoted").count() == 2
 
 
 def test_a_session_cannot_end_before_it_starts(hub):

@@ -1,10 +1,10 @@
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
 from activities import reminders, services
 from activities.models import Activity, ActivityKind, Booking, GroupMembership, Session
+from carehub.notifications.models import Message
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver
 
@@ -21,11 +21,11 @@ def test_reminders_go_once_to_tomorrows_confirmed_bookings(hub):
     services.book_session(access=access_for(confirmed_user), session_id=tomorrow.pk)
     services.book_session(access=access_for(waiting_user), session_id=tomorrow.pk)
     services.book_session(access=access_for(confirmed_user), session_id=later.pk)
-    mail.outbox.clear()
     assert reminders.send(today=timezone.localdate()) == 1
-    assert [m.to for m in mail.outbox] == [[confirmed.email]]
+    reminded = Message.objects.filter(kind="session_reminder")
+    assert [(m.person_id, m.subject) for m in reminded] == [(confirmed.pk, "Mañana: Xerrada sobre demència")]
     assert reminders.send(today=timezone.localdate()) == 0
-    assert len(mail.outbox) == 1
+    assert reminded.count() == 1
 
 
 def test_send_reminders_command_runs(hub, capsys):
