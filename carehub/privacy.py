@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import errors, locking, permissions
-from .models import ApiToken, Person, PrivacyRecord
+from .models import ApiToken, Message, Person, PrivacyRecord
 from .permissions import Access
 from .registry import hooks
 
@@ -102,6 +102,11 @@ def _core_export(person: Person) -> dict:
                 "document_number": row.document_number,
             }
             for row in history
+        ],
+        "messages": [
+            {"kind": m.kind, "channel": m.channel, "status": m.status, "to": m.recipient, "subject": m.subject,
+             "text": m.body, "created_at": iso(m.created_at), "sent_at": iso(m.sent_at)}
+            for m in Message.objects.filter(person=person).order_by("created_at", "id")
         ],
         "privacy_requests": [
             {"kind": r.kind, "reason": r.reason, "at": iso(r.done_at)}
@@ -207,6 +212,9 @@ def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecor
         person.erased_at = timezone.now()
         person._history_user = access.user
         person.save()
+        # Messages repeat the person's name and contact; none is needed by a figure. Undelivered ones go too
+        # (a worker that had claimed one finds nothing left to send).
+        Message.objects.filter(person=person).delete()
         _scrub_person_history(person, registered_on)
         if user is not None:
             _deactivate_account(user)

@@ -156,6 +156,19 @@ def test_erasure_closes_the_online_account_and_its_tokens(client, coordinator, r
     assert caregiver_page.get("/account/").status_code == 302  # the open session is over too
 
 
+def test_messages_to_the_person_are_exported_and_go_with_the_erasure(client, coordinator, rich_person, hub):
+    from carehub.models import Message
+    from carehub.notifications import notify
+
+    person = rich_person["person"]
+    notify(person, kind="item_ready", context={"item_type": "Cadira de rodes"}, hub=hub, occasion="privacy-test")
+    exported = export(client, person, bearer(coordinator)).json()["person"]["messages"]
+    assert [m["kind"] for m in exported if m["kind"] == "item_ready"] == ["item_ready"]
+    assert any("Montserrat" in m["text"] for m in exported)
+    erase(client, person, bearer(coordinator))
+    assert not Message.objects.filter(person=person).exists()
+
+
 def test_erasing_a_person_whose_account_is_a_staff_account_is_refused(client, coordinator, rich_person, hub):
     from carehub.models import Role, StaffRole
 
