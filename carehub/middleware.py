@@ -57,6 +57,9 @@ class ApiErrorShapeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        too_large = self._refuse_too_large(request)
+        if too_large is not None:
+            return too_large
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")
@@ -71,6 +74,37 @@ class ApiErrorShapeMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+
+    @staticmethod
+    def _refuse_too_large(request):
+        """A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before anything reads it (413), instead of the
+        RequestDataTooBig that reading it raises — with DEBUG on, Django's technical error page. The API
+        answers its error shape; a page, a short explanation in the user's language."""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is None or length <= limit:
+            return None
+        return too_large_response(request)
+
+    def process_exception(self, request, exception):
+        """The same answer when the size was not announced (no Content-Length) and reading the body failed."""
+        from django.core.exceptions import RequestDataTooBig
+
+        return too_large_response(request) if isinstance(exception, RequestDataTooBig) else None
+
+
+def too_large_response(request):
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": str(_("The request is too large.")), "code": "too_large"}, status=413)
+    from django.shortcuts import render
+
+    return render(request, "carehub/too_large.html", status=413)
 
 
 class BusyMiddleware:
