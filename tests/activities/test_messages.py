@@ -274,3 +274,29 @@ def test_weekly_series_reschedule_of_the_following_tells_each_session_once(hub):
     services.change_session(access=access_for(coordinator), session_id=first.pk, starts_at=at(3, 11),
                             ends_at=at(3, 12), scope="following")
     assert len(messages_of(person, "session_rescheduled")) == 3
+
+
+# --- what the pages promise ---------------------------------------------------------------------------------
+def test_the_desk_is_told_a_waitlisted_person_without_email_or_mobile_will_be_on_its_call_list(hub, desk):
+    from django.urls import reverse
+    from tests.conftest import client_for
+
+    session = make_session(hub, capacity=1)
+    book(make_caregiver(hub)[0], session)
+    person = make_person(hub, email="", phone=LANDLINE)
+    response = client_for(desk).post(reverse("activities:book", args=[session.pk]), {"person": person.pk},
+                                     follow=True)
+    notices = [str(notice) for notice in response.context["messages"]]
+    assert notices == [f"The session is full: {person.full_name} is on the waitlist. If a place frees up, they will "
+                       "be on the hub's call list so that the desk can phone them."]
+
+
+def test_a_waitlisted_caregiver_reading_sms_is_promised_an_sms(hub):
+    from tests.conftest import client_for
+
+    session = make_session(hub, capacity=1)
+    book(make_caregiver(hub)[0], session)
+    user, _person = make_caregiver(hub, email="", phone="612 345 677")
+    book(user, session)
+    page = client_for(user).get(session.get_absolute_url()).content.decode()
+    assert "If a place frees up it is yours automatically, and we will send you an SMS." in page
