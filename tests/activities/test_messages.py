@@ -296,7 +296,7 @@ def test_a_waitlisted_caregiver_reading_sms_is_promised_an_sms(hub):
 
     session = make_session(hub, capacity=1)
     book(make_caregiver(hub)[0], session)
-    user, _person = make_caregiver(hub, email="", phone="612 345 677")
+    user, _person = make_caregiver(hub, email="", phone="612 345 677", preferred_language="en")
     book(user, session)
     page = client_for(user).get(session.get_absolute_url()).content.decode()
     assert "If a place frees up it is yours automatically, and we will send you an SMS." in page
