@@ -107,9 +107,13 @@ def too_large_response(request):
     return render(request, "carehub/too_large.html", status=413)
 
 
-class BusyMiddleware:
-    """A page whose operation met a lock timeout or a deadlock (carehub.locking) answers 409 "try again"
-    in the user's language instead of a 500; nothing was changed, the transaction was rolled back."""
+class DatabaseErrorMiddleware:
+    """Two database errors that are not bugs, answered as what they mean instead of a 500:
+
+    - a lock timeout or a deadlock (carehub.locking): 409 "someone else is changing this, try again", in the
+      user's language; nothing was changed, the transaction was rolled back;
+    - a number too large for the database (an id of 99999999999999999999 in a URL or a form): nothing can
+      have that number, so 404 on a page (the API answers 422 `out_of_range` in its own handler)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -118,15 +122,18 @@ class BusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.db import DataError
+        from django.http import Http404, JsonResponse
         from django.shortcuts import render
 
         from . import errors, locking
 
-        if not (isinstance(exception, errors.Busy) or locking.is_busy_error(exception)):
-            return None
-        busy = errors.Busy()
-        if request.path.startswith("/api/"):
-            from django.http import JsonResponse
-
-            return JsonResponse(busy.as_dict(), status=busy.status)
-        return render(request, "carehub/busy.html", {"message": busy.message}, status=busy.status)
+        if isinstance(exception, errors.Busy) or locking.is_busy_error(exception):
+            busy = errors.Busy()
+            if request.path.startswith("/api/"):
+                return JsonResponse(busy.as_dict(), status=busy.status)
+            return render(request, "carehub/busy.html", {"message": busy.message}, status=busy.status)
+        if isinstance(exception, OverflowError) or (
+                isinstance(exception, DataError) and "out of range" in str(exception)):
+            raise Http404("number out of range") from exception
+        return None

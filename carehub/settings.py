@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carehub.middleware.ContentSecurityPolicyMiddleware",
     "carehub.middleware.ApiErrorShapeMiddleware",
-    "carehub.middleware.BusyMiddleware",
+    "carehub.middleware.DatabaseErrorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -1,7 +1,11 @@
 """Pages for hubs, people and accounts. Thin: the work is in services and selectors."""
 
 from django.contrib import messages
+from urllib.parse import urlsplit
+
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.urls import reverse
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django import forms
@@ -13,16 +17,38 @@ from django.views.decorators.http import require_http_methods
 
 from . import errors, permissions, selectors, services
 from .forms import PersonForm, PersonSearchForm, SignupForm, add_domain_error
-from .models import Hub, PrivacyRecord
+from .models import Hub, PrivacyRecord, Role
 from .permissions import access_for
 from .registry import hooks
 from .web import desk_hubs, desk_required, forbidden, safe_next_url
 
 
-def _next_path(request, url: str | None, default: str | None = None) -> str | None:
-    """A safe `next` that is also a path: `redirect()` would take "foo" for a URL name and fail on it (500)."""
-    url = safe_next_url(request, url)
-    return url if url and url.startswith("/") else default
+class LoginView(auth_views.LoginView):
+    """Log in, then land where the person works: the desk, the advisor's agenda, the facilitator's groups, the
+    planner's figures, or a caregiver's own page. A `next` pointing back at the login page is ignored (Django
+    would refuse it as a redirection loop, a 500)."""
+
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return "" if url and urlsplit(url).path == self.request.path else url
+
+    def get_default_redirect_url(self):
+        return reverse(landing_page(access_for(self.request.user)))
+
+
+def landing_page(access) -> str:
+    """The URL name a user starts their day on."""
+    if permissions.can_list_people(access):
+        return "lending:desk"
+    if access.hubs_with(Role.ADVISOR):
+        return "advice:agenda"
+    if access.hubs_with(Role.FACILITATOR):
+        return "activities:groups"
+    if permissions.can_see_insights(access):
+        return "insights:dashboard"
+    return "account"
 
 
 def home(request):
@@ -75,7 +101,7 @@ def person_register(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
-            next_url = _next_path(request, request.GET.get("next"))
+            next_url = safe_next_url(request, request.GET.get("next"))
             if next_url:
                 return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
             return redirect(person)
@@ -120,7 +146,7 @@ def signup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(_next_path(request, request.GET.get("next"), default="account"))
+            return redirect(safe_next_url(request, request.GET.get("next"), default="account"))
     return render(request, "carehub/signup.html", {"form": form})
 
 

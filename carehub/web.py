@@ -55,10 +55,11 @@ def login_redirect(request, next_url: str | None = None):
 
 
 def safe_next_url(request, url: str | None, default: str | None = None) -> str | None:
-    """`url` if it stays on this site (Django's own check: refuses `//evil`, `/\\evil`, other schemes), else
-    `default`."""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
+    """`url` if it is a path on this site, else `default`. Django's own check refuses `//evil`, `/\\evil` and other
+    schemes; a path is also required, since `redirect()` would take "foo" for a URL name and fail on it."""
+    if (url and url.startswith("/")
+            and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())):
         return url
     return default
 
