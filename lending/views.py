@@ -106,7 +106,7 @@ def join_waitlist(request):
     if hold.status == HoldStatus.OFFERED:
         messages.success(request, _("One is ready for you: collect it at your hub within 3 days."))
     else:
-        messages.success(request, _("You are on the waiting list. We will email you when one is ready."))
+        messages.success(request, _("You are on the waiting list. We will let you know when one is ready."))
     return redirect("account")
 
 

@@ -7,13 +7,13 @@ each in primary-key order. The helpers here take one step each; the services cal
 
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carehub import errors, permissions
 from carehub.locking import lock_row, lock_rows
+from carehub.notifications import notify
 from carehub.permissions import Access
 from carehub.selectors import people_visible_to
 
@@ -91,7 +91,8 @@ def make_ready(item: Item, user, queue: list[Hold], *, exclude_hold_id: int | No
     """`item` (locked) is lendable again: it goes to the first waiting hold of `queue` (its type's queue at its
     hub, locked by `lock_queue`), or to the shelf. Saves the item (once) with any other field the caller changed.
 
-    The hold becomes "offered" for OFFER_DAYS and the item "reserved"; the person gets an email after commit.
+    The hold becomes "offered" for OFFER_DAYS and the item "reserved"; the person is told through the
+    notification layer in this same transaction (`tell_item_ready`).
     """
     hold = next((h for h in queue if h.status == HoldStatus.WAITING and h.pk != exclude_hold_id), None)
     if hold is None or item.is_expired(today()):
@@ -106,11 +107,21 @@ def make_ready(item: Item, user, queue: list[Hold], *, exclude_hold_id: int | No
     hold.offered_at = now
     hold.offer_expires_at = now + timedelta(days=OFFER_DAYS)
     save(hold, user)
-    from .. import notifications
-
-    hold_id = hold.pk
-    transaction.on_commit(lambda: notifications.send_item_ready(hold_id))
+    tell_item_ready(hold, item)
     return hold
+
+
+def tell_item_ready(hold: Hold, item: Item) -> None:
+    """Write the "ready to collect" message for the hold's person in the caller's transaction.
+
+    Only the outbox row is written here (carehub.notifications): a mail server that is down cannot fail the
+    return, cleaning or transfer that made the offer, and a rollback takes the message back with the offer.
+    The hub is the hold's (where the item waits); the occasion is the offer's moment, so an offer made again
+    after a missed pickup is a new message while a retried one is not.
+    """
+    offered = Hold.objects.select_related("person", "hub").get(pk=hold.pk)
+    notify(offered.person, kind="item_ready", hub=offered.hub, related=offered,
+           occasion=hold.offered_at.isoformat(), context={"item_type": item.item_type.name})
 
 
 def reopen_offer_for(item: Item, user) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carehub import errors, permissions
 from carehub.locking import lock_row
+from carehub.notifications import notify
 from carehub.permissions import Access
 from carehub.selectors import person_for
 
@@ -191,11 +192,29 @@ def renew_loan(*, access: Access, loan_id: int) -> Loan:
     if Hold.objects.filter(hub_id=loan.hub_id, item_type_id=item.item_type_id, status=HoldStatus.WAITING).exists():
         raise errors.Conflict(_("Someone is waiting for this type of item, so the loan cannot be renewed."),
                               code="renewal_blocked_by_hold")
-    loan.due_on = max(loan.due_on, today()) + timedelta(days=item.item_type.default_loan_days)
+    loan.due_on = _renewed_due_on(loan.due_on, today(), item.item_type.default_loan_days)
     loan.renewals += 1
+    requested = loan.renewal_requested_at is not None
     loan.renewal_requested_at = None
     save(loan, access.user)
+    if requested:
+        # The caregiver asked (request_renewal) and waits for the desk's answer: tell them the new date.
+        notify(loan.borrower, kind="loan_renewed", hub=loan.hub, related=loan, occasion=loan.due_on.isoformat(),
+               context={"item_type": item.item_type.name, "asset_tag": item.asset_tag, "due_on": loan.due_on})
     return loan
+
+
+def _renewed_due_on(due_on: date, day: date, loan_days: int) -> date:
+    """The due date after a renewal, at most MAX_LOAN_DAYS from today like a new loan (the same rule as
+    `_check_due_on`). Compared before adding: a stored date near 9999-12-31 must be refused, not overflow."""
+    limit = day + timedelta(days=MAX_LOAN_DAYS)
+    start = max(due_on, day)
+    if start > limit - timedelta(days=loan_days):
+        raise errors.Conflict(
+            _("The loan cannot be renewed: it would then be due more than two years from today."),
+            code="due_on_too_far",
+        )
+    return start + timedelta(days=loan_days)
 
 
 @transaction.atomic
