@@ -5,12 +5,11 @@ from carehub.registry import Contributions
 
 
 def navigation() -> list:
-    from carehub.models import Role
+    from . import selectors  # not at import time: the app registry is not ready yet
 
     return [
         ("advice:services", _("Advice"), lambda access: True),
-        ("advice:agenda", _("Appointments"),
-         lambda access: access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR))),
+        ("advice:agenda", _("Appointments"), selectors.sees_agenda),  # the agenda page asks the same function
     ]
 
 

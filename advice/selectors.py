@@ -47,6 +47,25 @@ def advisor_ids_at(hub_id: int) -> set[int]:
     return set(StaffRole.objects.filter(role=Role.ADVISOR, hub_id=hub_id).values_list("user_id", flat=True))
 
 
+def advisor_of(service: AdviceService, advisor_id: int):
+    """The account of `advisor_id` (its names only) if it is an advisor at the service's hub today, else None.
+    The booking page shows this name: looking any account up by its id would tell anyone logged in the full
+    name behind every user id."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(
+            pk=advisor_id, is_active=True, staff_roles__role=Role.ADVISOR, staff_roles__hub_id=service.hub_id)
+        .only("first_name", "last_name", "username").first()
+    )
+
+
+def sees_agenda(access: Access) -> bool:
+    """Whether the caller has an agenda (the page, its link in the navigation): advisors, the desk and
+    coordinators of some hub, and administrators. What it shows is `agenda()`'s scope."""
+    return access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR))
+
+
 def bounded_range(date_from: date | None, date_to: date | None, *, today: date | None = None):
     """Clamp a requested date range to [today, today + 8 weeks], at most eight weeks long."""
     today = today or timezone.localdate()

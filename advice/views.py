@@ -29,7 +29,7 @@ from carehub.web import coordinated_hubs, forbidden, login_redirect, run_service
 
 from . import errors, selectors, services
 from . import slots as slot_math
-from .emails import ics_for
+from .ical import ics_for
 from .forms import (
     AvailabilityForm,
     BookForm,
@@ -73,7 +73,7 @@ def service_list(request):
     offered = selectors.services_offered(hub=hub) if hub else selectors.services_offered().none()
     return render(request, "advice/service_list.html", {
         "form": form, "hub": hub, "services": offered, "access": access, "person_id": _person_param(request),
-        "can_see_agenda": access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR)),
+        "can_see_agenda": selectors.sees_agenda(access),
         "can_publish_hours": access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.COORDINATOR)),
         "can_manage_services": access.is_admin or bool(access.hubs_with(Role.COORDINATOR)),
     })
@@ -132,7 +132,10 @@ def book(request, pk):
     access = access_for(request.user)
     data = request.POST if request.method == "POST" else request.GET
     advisor_id, starts_at = _slot_from_request(data)
-    if advisor_id is None:
+    # Only an advisor of this service's hub is named here: any other id is treated as no slot at all, so the
+    # page cannot be used to look up the name behind an account.
+    advisor = selectors.advisor_of(service, advisor_id) if advisor_id is not None else None
+    if advisor is None:
         messages.error(request, _("Choose one of the free slots."))
         return redirect("advice:slots", pk=service.pk)
     staff = permissions.can_list_people(access)
@@ -161,10 +164,9 @@ def book(request, pk):
         except errors.DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("Your appointment is booked. We have sent you a confirmation.")
+            messages.success(request, _("Your appointment is booked. You will get a confirmation.")
                              if person is None else _("The appointment is booked."))
             return redirect("advice:appointment", pk=appointment.pk)
-    advisor = get_user_model().objects.filter(pk=advisor_id).only("first_name", "last_name", "username").first()
     return render(request, "advice/book.html", {
         "service": service, "form": form, "advisor": advisor, "advisor_id": advisor_id,
         "starts_at": starts_at, "starts_value": starts_at.isoformat(),
@@ -272,7 +274,7 @@ def my_appointments(request):
 def agenda(request):
     """A week of appointments by day: the advisor's own across hubs; the desk's and coordinator's hubs'."""
     access = access_for(request.user)
-    if not (access.is_admin or access.hubs_with(Role.ADVISOR, Role.DESK, Role.COORDINATOR)):
+    if not selectors.sees_agenda(access):
         return forbidden(request)
     today = timezone.localdate()
     date_from = _parse_day(request.GET.get("from"), today)

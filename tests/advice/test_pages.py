@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from advice import errors
 from advice.models import AdviceService, Appointment, Availability, AvailabilityException
-from tests.conftest import client_for, make_caregiver, make_person
+from carehub.models import Role
+from tests.conftest import client_for, make_caregiver, make_person, make_user
 
 from .conftest import at
 
@@ -49,6 +50,25 @@ def test_a_caregiver_books_from_the_phone_flow(carer, service, advisor, window, 
     appointment = Appointment.objects.get(person=person)
     assert response.status_code == 302 and response.url == reverse("advice:appointment", args=[appointment.pk])
     assert appointment.reason == "Herència"
+
+
+def test_the_booking_page_names_only_an_advisor_of_the_services_hub(carer, hub, other_hub, service, advisor,
+                                                                    window, tuesday):
+    """Issue 13: `?advisor=<any user id>` showed the full name of any account to anyone logged in."""
+    private = make_caregiver(hub, first_name="Remei", last_name="Vidal Soler")[0]
+    private.first_name, private.last_name = "Remei", "Vidal Soler"
+    private.save()
+    elsewhere = make_user(roles=[(Role.ADVISOR, other_hub)], first_name="Pau", last_name="Roig Casals")
+    client = client_for(carer[0])
+    url = reverse("advice:book", args=[service.pk])
+    for user in (private, elsewhere):
+        response = client.get(url, {"advisor": user.pk, "starts": at(tuesday, "11:00").isoformat()})
+        assert response.status_code == 302 and response.url == reverse("advice:slots", args=[service.pk])
+        assert user.last_name not in client.get(response.url).content.decode()
+    advisor.first_name, advisor.last_name = "Núria", "Puig Ferrer"
+    advisor.save()
+    page = client.get(url, {"advisor": advisor.pk, "starts": at(tuesday, "11:00").isoformat()})
+    assert page.status_code == 200 and "Núria Puig Ferrer" in page.content.decode()
 
 
 def test_booking_a_taken_slot_on_the_page_shows_the_message_and_writes_nothing(carer, hub, service, advisor,
@@ -266,3 +286,18 @@ def test_a_slot_at_the_edge_of_the_calendar_is_refused_politely(carer, advisor, 
 def test_the_agenda_survives_the_first_and_last_dates(advisor):
     for day in ("0001-01-01", "9999-12-31"):
         assert client_for(advisor).get(reverse("advice:agenda"), {"from": day}).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["advisor", "desk", "coordinator", "facilitator", "caregiver"])
+def test_the_agenda_link_shows_exactly_when_the_agenda_opens(role, hub, advisor, desk, coordinator, facilitator,
+                                                            carer):
+    """The navigation and the page ask one function (advice.selectors.sees_agenda), so they cannot disagree."""
+    from advice.apps import navigation
+    from carehub.permissions import access_for
+
+    user = {"advisor": advisor, "desk": desk, "coordinator": coordinator, "facilitator": facilitator,
+            "caregiver": carer[0]}[role]
+    [shown] = [visible for name, _label, visible in navigation() if name == "advice:agenda"]
+    opens = client_for(user).get(reverse("advice:agenda")).status_code == 200
+    assert shown(access_for(user)) is opens
+    assert opens is (role in ("advisor", "desk", "coordinator"))
