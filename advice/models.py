@@ -274,7 +274,8 @@ class CaseNote(models.Model):
 
 
 class AppointmentReminder(models.Model):
-    """Marks that the day-before reminder of an appointment was sent, so that it is sent once."""
+    """Marks that the day-before reminder of an appointment was written (with its message, in one transaction),
+    so that it is sent once."""
 
     appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="reminder")
     sent_at = models.DateTimeField(default=timezone.now)

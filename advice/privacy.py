@@ -2,7 +2,8 @@
 
 Export: the person's appointments (service, hub, times, mode, reason, status). Not the advisor's case notes:
 only the advisor reads them (docs/privacy.md says how a person obtains them).
-Erasure: upcoming appointments are cancelled through the advice service (the slot is free again); every
+Erasure: upcoming appointments are cancelled through the advice service (the slot is free again; no message
+is written, since it would copy the contact data being wiped); every
 appointment keeps its service, hub, advisor, times and status for the waiting-time and no-show figures, and
 loses its reason (live row and history rows) and its case notes.
 """
@@ -58,7 +59,8 @@ def erase_person(person, *, by) -> None:
     now = timezone.now()
     for appointment in appointments:
         if appointment.status == Appointment.Status.BOOKED and appointment.starts_at > now:
-            services.cancel_appointment(access=access, appointment_id=appointment.pk)
+            # Not told: the message would keep the contact data this erasure wipes (and it was their request).
+            services.cancel_appointment(access=access, appointment_id=appointment.pk, tell_person=False)
     for appointment in Appointment.objects.filter(pk__in=[a.pk for a in appointments]).exclude(reason=""):
         appointment.reason = ""
         appointment._history_user = by

@@ -3,6 +3,10 @@
 Locks go through `carehub.locking` only, in its global order: the advisor's User row, then the Person row,
 then the AdviceService row, then Appointment rows (primary key ascending). Two advice operations therefore
 never wait for each other in opposite orders, and a lock that cannot be had in time is `Busy` (409).
+
+Messages: a booking and a cancellation write the person's message (`notices.tell`, i.e. carehub's `notify()`)
+inside their transaction, after the change; the worker delivers after commit. Nothing here sends mail, so no
+request fails or waits because a mail server or SMS gateway is down (docs/notifications.md).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -19,7 +23,7 @@ from carehub.models import Hub, Person, Role, StaffRole
 from carehub.permissions import Access, require_login
 from carehub.timezones import LOCAL_TZ, aware
 
-from . import emails, errors, selectors
+from . import errors, notices, selectors
 from . import slots as slot_math
 from .models import (
     AdviceService,
@@ -145,7 +149,7 @@ def book_appointment(
         )
 
     appointment = Appointment(
-        service=service, advisor_id=advisor_id, hub_id=service.hub_id, person=person,
+        service=service, advisor_id=advisor_id, hub=service.hub, person=person,
         starts_at=slot.starts_at, ends_at=slot.ends_at, blocked_until=slot.blocked_until,
         mode=mode, reason=reason, booked_by=access.user,
     )
@@ -156,7 +160,7 @@ def book_appointment(
         if "person_no_overlap" in str(exc):
             raise errors.PersonBusy(field="starts_at") from exc
         raise errors.SlotTaken(field="starts_at") from exc
-    transaction.on_commit(lambda: emails.send_confirmation(appointment.pk))
+    notices.tell(appointment, "appointment_confirmed")
     return appointment
 
 
@@ -171,10 +175,15 @@ def _locked(access: Access, appointment_id: int) -> Appointment:
 
 
 @transaction.atomic
-def cancel_appointment(*, access: Access, appointment_id: int) -> Appointment:
+def cancel_appointment(*, access: Access, appointment_id: int, tell_person: bool = True) -> Appointment:
     """Cancel a booked appointment before it starts. The slot is free again at once (the no-overlap rule only
     counts appointments that are not cancelled). A person cancelling online respects the service's minimum
-    notice; the desk and the advisor may cancel until it starts."""
+    notice; the desk and the advisor may cancel until it starts.
+
+    The person is told, with a CANCEL .ics that takes the event out of their calendar; always when the desk or
+    the advisor cancelled. When they cancelled it themselves and are reachable only by a call, nothing is
+    written: the desk need not phone someone to tell them what they just did. The erasure passes
+    `tell_person=False`: a message would copy the contact data it is wiping."""
     appointment = _locked(access, appointment_id)
     if not permissions.can_cancel_appointment(access, appointment):
         raise errors.PermissionDenied(code="cancel_forbidden")
@@ -195,7 +204,9 @@ def cancel_appointment(*, access: Access, appointment_id: int) -> Appointment:
     appointment.cancelled_at = now
     appointment.cancelled_by = access.user
     appointment.save()
-    transaction.on_commit(lambda: emails.send_cancellation(appointment.pk))
+    if tell_person and not (permissions.is_appointment_person(access, appointment)
+                            and notices.reached_only_by_call(appointment.person)):
+        notices.tell(appointment, "appointment_cancelled")
     return appointment
 
 

@@ -29,6 +29,14 @@ def at(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, time.fromisoformat(hhmm), tzinfo=LOCAL_TZ)
 
 
+def messages_of(person, kind: str | None = None) -> list:
+    """The messages written for `person` (carehub.notifications), oldest first, of one kind if given."""
+    from carehub.notifications.models import Message
+
+    found = Message.objects.filter(person=person).order_by("pk")
+    return list(found.filter(kind=kind) if kind else found)
+
+
 def make_service(hub, **fields) -> AdviceService:
     defaults = dict(kind="legal", name="Assessorament jurídic", appointment_minutes=30, buffer_minutes=0)
     defaults.update(fields)
@@ -73,3 +81,19 @@ def tuesday():
 def window(advisor, service):
     """The advisor gives `service` on Tuesdays 10:00–13:00."""
     return publish(advisor, service, weekday=1)
+
+
+@pytest.fixture
+def refused_mail(settings):
+    """The real SMTP backend pointed at a port of 127.0.0.1 where nothing listens: every connection is refused."""
+    import socket
+
+    with socket.socket() as sock:  # a port that was free a moment ago, closed again: nobody listens on it
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+    return port

@@ -9,10 +9,12 @@ from django.utils import timezone, translation
 from advice import errors, selectors, services
 from advice.models import Appointment
 from carehub.models import Role
+from carehub.notifications.delivery import deliver
+from carehub.notifications.models import Message
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver, make_person, make_user
 
-from .conftest import at, make_service, publish
+from .conftest import at, make_service, messages_of, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -22,23 +24,24 @@ def book(user, service, advisor, starts_at, **kwargs):
                                      starts_at=starts_at, **kwargs)
 
 
-def test_caregiver_books_a_free_slot_and_gets_a_confirmation_with_ics(
-        carer, service, advisor, window, tuesday, django_capture_on_commit_callbacks):
+def test_caregiver_books_a_free_slot_and_gets_a_confirmation_with_ics(carer, service, advisor, window, tuesday):
     user, person = carer
     person.preferred_language = "es"
     person.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(user, service, advisor, at(tuesday, "10:30"), reason="Herència")
+    appointment = book(user, service, advisor, at(tuesday, "10:30"), reason="Herència")
     assert appointment.status == "booked"
     assert appointment.person == person
     assert appointment.ends_at - appointment.starts_at == timedelta(minutes=30)
+    [queued] = messages_of(person)
+    assert deliver(queued.pk) == "sent"  # what the worker does after the commit
     [message] = mail.outbox
     assert message.to == [person.email]
     with translation.override("es"):  # in the person's language, not the server's
-        expected = translation.gettext("Your appointment: %(service)s") % {"service": "Assessorament jurídic"}
+        expected = translation.pgettext("notification", "Your appointment: %(service)s") % {
+            "service": "Assessorament jurídic"}
     assert expected != "Your appointment: Assessorament jurídic"
     assert message.subject == expected
-    assert "Hola," in message.body
+    assert message.body.startswith("Hola, Montserrat")
     [(filename, content, mimetype)] = message.attachments
     assert filename.endswith(".ics") and mimetype == "text/calendar"
     ics = content.decode() if isinstance(content, bytes) else content
@@ -46,25 +49,28 @@ def test_caregiver_books_a_free_slot_and_gets_a_confirmation_with_ics(
     assert f"DTSTART;TZID=Europe/Madrid:{tuesday:%Y%m%d}T103000" in ics
 
 
-def test_confirmation_is_sent_only_after_commit(carer, service, advisor, window, tuesday,
+def test_nothing_is_sent_inside_the_transaction(carer, service, advisor, window, tuesday,
                                                 django_capture_on_commit_callbacks):
-    user, _ = carer
+    """The booking writes the message; only the commit hands it to the worker (one callback), nothing is mailed."""
+    user, person = carer
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         book(user, service, advisor, at(tuesday, "10:00"))
     assert mail.outbox == []
+    assert [(m.kind, m.status) for m in messages_of(person)] == [("appointment_confirmed", "queued")]
     assert len(callbacks) == 1
 
 
 def _refused(call, error_type, code):
     count = Appointment.objects.count()
     history = Appointment.history.count()
+    messages = Message.objects.count()
     with pytest.raises(error_type) as caught:
         call()
     assert caught.value.code == code
     assert str(caught.value.message)  # a clear, non-empty message
     assert Appointment.objects.count() == count
     assert Appointment.history.count() == history
-    assert mail.outbox == []
+    assert Message.objects.count() == messages  # a refused booking tells nobody anything
     return caught.value
 
 
@@ -137,20 +143,28 @@ def test_a_second_appointment_for_the_same_person_at_the_same_time_is_refused(ca
     assert str(error.message) == translation.gettext("You already have an advice appointment at that time.")
 
 
-def test_cancelling_frees_the_slot_at_once(carer, hub, service, advisor, window, tuesday,
-                                           django_capture_on_commit_callbacks):
+def test_cancelling_frees_the_slot_at_once(carer, hub, service, advisor, window, tuesday):
     user, _ = carer
     appointment = book(user, service, advisor, at(tuesday, "10:00"))
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_appointment(access=access_for(user), appointment_id=appointment.pk)
+    services.cancel_appointment(access=access_for(user), appointment_id=appointment.pk)
     appointment.refresh_from_db()
     assert appointment.status == "cancelled" and appointment.cancelled_at is not None
     starts = [s.starts_at for s in selectors.free_slots(service=service, date_from=tuesday, date_to=tuesday)]
     assert at(tuesday, "10:00") in starts
     other_user, _ = make_caregiver(hub)
     assert book(other_user, service, advisor, at(tuesday, "10:00")).status == "booked"
-    cancellation = next(m for m in mail.outbox if "METHOD:CANCEL" in _ics(m))
-    assert "STATUS:CANCELLED" in _ics(cancellation)
+
+
+def test_a_cancellation_email_carries_a_cancel_ics_that_removes_the_event(carer, service, advisor, window,
+                                                                          tuesday):
+    user, person = carer
+    appointment = book(user, service, advisor, at(tuesday, "10:00"))
+    services.cancel_appointment(access=access_for(user), appointment_id=appointment.pk)
+    [cancelled] = messages_of(person, "appointment_cancelled")
+    deliver(cancelled.pk)
+    [email] = mail.outbox
+    assert "METHOD:CANCEL" in _ics(email) and "STATUS:CANCELLED" in _ics(email)
+    assert f"UID:appointment-{appointment.pk}@carehub" in _ics(email)  # the same event as the confirmation's
 
 
 def _ics(message) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from advice.models import Appointment, CaseNote
 from carehub import privacy
 from carehub.models import PrivacyRecord
+from carehub.notifications.models import Message
 from carehub.permissions import access_for
 
 from .conftest import at
@@ -40,3 +41,12 @@ def test_erasure_cancels_upcoming_appointments_and_blanks_every_reason(coordinat
     assert set(Appointment.objects.values_list("reason", flat=True)) == {""}
     assert set(Appointment.history.filter(person_id=person.pk).values_list("reason", flat=True)) == {""}
     assert CaseNote.objects.get(appointment=past).text == ""
+
+
+def test_the_cancellations_of_an_erasure_write_no_message(coordinator, carer, service, advisor, tuesday):
+    """A cancellation message would copy the email and name that the erasure wipes, into the outbox."""
+    _, person = carer
+    appointment(service, advisor, person, at(tuesday, "10:00"))
+    privacy.erase_person(access=access_for(coordinator), person_id=person.pk,
+                         reason=PrivacyRecord.Reason.PERSON_REQUEST)
+    assert Message.objects.filter(person=person).count() == 0
