@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carehub.forms import DateInput
 from carehub.models import District
 
 from .metrics import FIGURES
@@ -9,8 +10,8 @@ from .metrics import FIGURES
 class InsightsFilterForm(forms.Form):
     """The dashboard's period, district and trend choices (all optional: defaults are the last 12 months)."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     district = forms.ChoiceField(label=_("District"), required=False,
                                  choices=[("", _("All districts"))] + list(District.choices))
     figure = forms.ChoiceField(label=_("Monthly trend of"), required=False,

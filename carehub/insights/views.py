@@ -10,14 +10,11 @@ from django.utils.translation import gettext as _
 
 from carehub import errors
 from carehub.permissions import access_for
+from carehub.web import forbidden
 
 from . import metrics, selectors
 from .forms import InsightsFilterForm
 from .metrics import FIGURES
-
-
-def _forbidden(request):
-    return render(request, "carehub/forbidden.html", status=403)
 
 
 def _choices(request, access):
@@ -40,7 +37,7 @@ def dashboard(request):
     try:
         form, hubs, period, district, data = _choices(request, access)
     except errors.PermissionDenied:
-        return _forbidden(request)
+        return forbidden(request)
     rows, sort = selectors.hub_rows(access, period=period, district=district, sort=data.get("sort"))
     params = {"date_from": period.date_from.isoformat(), "date_to": period.date_to.isoformat()}
     if district:
@@ -88,7 +85,7 @@ def hubs_csv(request):
     try:
         _form, _hubs, period, district, data = _choices(request, access)
     except errors.PermissionDenied:
-        return _forbidden(request)
+        return forbidden(request)
     rows, _sort = selectors.hub_rows(access, period=period, district=district, sort=data.get("sort"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
