@@ -198,8 +198,9 @@ def renew_loan(*, access: Access, loan_id: int) -> Loan:
     loan.renewal_requested_at = None
     save(loan, access.user)
     if requested:
-        # The caregiver asked (request_renewal) and waits for the desk's answer: tell them the new date.
-        notify(loan.borrower, kind="loan_renewed", hub=loan.hub, related=loan, occasion=loan.due_on.isoformat(),
+        # The caregiver asked (request_renewal) and waits for the desk's answer: tell them the new date. The
+        # loan's hub is the item's (locked with it): an item on loan cannot be transferred.
+        notify(loan.borrower, kind="loan_renewed", hub=item.hub, related=loan, occasion=loan.due_on.isoformat(),
                context={"item_type": item.item_type.name, "asset_tag": item.asset_tag, "due_on": loan.due_on})
     return loan
 

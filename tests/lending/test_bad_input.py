@@ -162,3 +162,49 @@ def test_the_person_gets_404_for_their_hold_history_and_the_desk_reads_it(client
 def test_another_hubs_desk_gets_404_for_the_history(client, other_desk, returned_loan):
     assert client.get(f"/api/v1/lending/loans/{returned_loan.pk}/history",
                       **bearer(other_desk)).status_code == 404
+
+
+# --- due dates are bounded: a loan lasts at most MAX_LOAN_DAYS, renewals included ----------------------
+FAR = "9999-12-31"
+
+
+def test_the_lend_page_refuses_a_due_date_at_the_end_of_time_next_to_the_field(desk, hub, item):
+    person = make_person(hub)
+    response = client_for(desk).post(reverse("lending:lend", args=[item.asset_tag]), {
+        "person": person.pk, "due_on": FAR, "need_category": "mobility"})
+    assert response.status_code == 200 and "due_on" in response.context["form"].errors
+    assert not Loan.objects.exists()
+
+
+def test_the_lend_endpoint_refuses_a_due_date_at_the_end_of_time_as_a_field_error(client, desk, hub, item):
+    body = {"item": item.asset_tag, "borrower": make_person(hub).pk, "due_on": FAR}
+    response = client.post("/api/v1/lending/loans", data=json.dumps(body), content_type="application/json",
+                           **bearer(desk))
+    assert response.status_code == 422 and response.json()["code"] == "due_on_too_far"
+    assert not Loan.objects.exists()
+
+
+@pytest.mark.parametrize("stored", [date.max, date(9999, 6, 1)])
+def test_renewing_a_loan_stored_with_a_far_due_date_is_refused_not_a_500(client, desk, hub, item, stored):
+    loan = lend(desk, item, make_person(hub))
+    Loan.objects.filter(pk=loan.pk).update(due_on=stored)  # rows from before the bound, or the admin
+    response = client.post(f"/api/v1/lending/loans/{loan.pk}/renew", data="{}", content_type="application/json",
+                           **bearer(desk))
+    assert response.status_code == 409 and response.json()["code"] == "due_on_too_far"
+    loan.refresh_from_db()
+    assert (loan.due_on, loan.renewals) == (stored, 0)
+
+
+def test_a_renewal_never_takes_a_loan_past_the_bound(desk, hub):
+    loan = lend(desk, make_item(hub, make_type(default_loan_days=180)), make_person(hub),
+                due_on=today() + days(services.MAX_LOAN_DAYS - 179))
+    with pytest.raises(errors.Conflict) as refused:
+        services.renew_loan(access=access_for(desk), loan_id=loan.pk)
+    assert refused.value.code == "due_on_too_far"
+
+
+def test_a_renewal_up_to_the_bound_is_allowed(desk, hub):
+    loan = lend(desk, make_item(hub, make_type(default_loan_days=180)), make_person(hub),
+                due_on=today() + days(services.MAX_LOAN_DAYS - 180))
+    renewed = services.renew_loan(access=access_for(desk), loan_id=loan.pk)
+    assert renewed.due_on == today() + days(services.MAX_LOAN_DAYS)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from carehub.permissions import access_for
 from lending import services
 from lending.models import Hold, HoldStatus, ItemStatus, Loan
-from tests.conftest import bearer, make_person
+from tests.conftest import bearer, make_caregiver, make_person
 
 from .conftest import lend, lock_queries, make_item, make_type
 
@@ -67,6 +67,16 @@ def test_renew_loan_queries(desk, hub, item, django_assert_num_queries):
     loan = lend(desk, item, make_person(hub))
     access = access_for(desk)
     with django_assert_num_queries(8 + lock_queries()):
+        services.renew_loan(access=access, loan_id=loan.pk)
+
+
+def test_renew_requested_loan_queries(desk, hub, item, django_assert_num_queries):
+    user, person = make_caregiver(hub)
+    loan = lend(desk, item, person)
+    services.request_renewal(access=access_for(user), loan_id=loan.pk)
+    access = access_for(desk)
+    # a renewal the borrower asked for also writes their "renewed" message (its hub is the locked item's)
+    with django_assert_num_queries(8 + NOTIFY_QUERIES + lock_queries()):
         services.renew_loan(access=access, loan_id=loan.pk)
 
 
