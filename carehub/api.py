@@ -1,6 +1,7 @@
 """The API root: /api/v1/. Auth, error mapping, the core endpoints and each app's router."""
 
 from datetime import datetime
+from typing import Literal
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate, user_logged_in
@@ -201,8 +202,10 @@ class PersonOut(Schema):
     id: int
     first_name: str
     last_name: str
-    phone: str
+    phone: str = Field(..., description="E.164 (+34612345678); as typed only for an old number that does not parse")
+    phone_valid: bool
     email: str
+    notify_by: str = Field(..., description="How the hub tells them about their plans: email, sms or call")
     preferred_language: str
     hub: str = Field(..., alias="home_hub.slug")
     document_number: str
@@ -218,8 +221,12 @@ class PersonIn(Schema):
     first_name: str = Field(..., min_length=1, max_length=80)
     last_name: str = Field("", max_length=120)
     hub: str = Field(..., max_length=80, description="Slug of the person's home hub")
-    phone: str = Field("", max_length=32)
+    phone: str = Field("", max_length=32, description="A Spanish number as typed (612 345 678) or +<country>…; "
+                                                      "refused with 422 phone_invalid when it does not parse")
     email: str = Field("", max_length=254)
+    notify_by: Literal["email", "sms", "call", ""] = Field(
+        "", description="email, sms (needs a mobile), call (the desk's call list); empty: derived from the "
+                        "contact data (email, else a mobile, else call)")
     preferred_language: Language = Language.CATALAN
     document_number: str = Field("", max_length=32)
     consent: bool = Field(..., description="The person consents to their data being processed")
@@ -253,6 +260,7 @@ def create_person(request, payload: PersonIn):
         last_name=payload.last_name,
         phone=payload.phone,
         email=payload.email,
+        notify_by=payload.notify_by,
         preferred_language=payload.preferred_language,
         document_number=payload.document_number,
         consent=payload.consent,

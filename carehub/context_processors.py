@@ -1,9 +1,11 @@
 from functools import lru_cache
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import permissions, selectors
 from .permissions import access_for
 from .registry import hooks
 
@@ -25,6 +27,17 @@ def navigation(request):
     for url_name, label, allowed in _entries():
         if allowed(access):
             entries.append((reverse(url_name), label))
+    context = {"access": access}
     if permissions.can_list_people(access):
         entries.append((reverse("people-search"), _("People")))
-    return {"nav_entries": entries, "access": access}
+        # Lazy: the one count query runs only when a page renders the menu (or the landing page's summary,
+        # which shares it: carehub/_call_list_summary.html), never for a redirect.
+        summary = SimpleLazyObject(lambda: selectors.call_list_summary(access))
+        entries.append((reverse("call-list"), lazy(lambda: _calls_label(summary.total), str)()))
+        context["call_summary"] = summary
+    context["nav_entries"] = entries
+    return context
+
+
+def _calls_label(total: int) -> str:
+    return gettext("Calls (%(count)s)") % {"count": total} if total else gettext("Calls")

@@ -1,5 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from . import errors
 from .models import Hub, Language, Person
@@ -47,14 +49,56 @@ class PersonSearchForm(forms.Form):
         return self.cleaned_data["q"] if self.is_bound and self.is_valid() else ""
 
 
-class PersonForm(forms.Form):
+PHONE_INVALID = _("Enter a valid phone number, for example 612 345 678.")
+CHANNEL_CHOICES = [("email", _("Email")), ("sms", _("SMS")), ("call", _("Phone call from the desk"))]
+
+
+def phone_field(label, autocomplete: str) -> PhoneNumberField:
+    """A Spanish number as people type it (612 345 678, +34 612…, 93 256 41 00); refused next to the field when
+    it does not parse. The service applies the same rule for the API (carehub.services._clean_contact)."""
+    return PhoneNumberField(
+        label=label, region="ES", required=False, max_length=32,
+        widget=RegionalPhoneNumberWidget(region="ES", attrs={"autocomplete": autocomplete}),
+        error_messages={"invalid": PHONE_INVALID},
+    )
+
+
+def e164(number) -> str:
+    """The form's PhoneNumber as the service takes it ("" when left empty)."""
+    return number.as_e164 if number else ""
+
+
+class ChannelCheckMixin:
+    """A channel needs its contact data: said next to the channel before the service is asked (which checks
+    the same, for the API)."""
+
+    def clean(self):
+        from carehub.notifications import phones
+
+        data = super().clean()
+        channel, phone = data.get("notify_by"), e164(data.get("phone"))
+        if "phone" not in self.errors:
+            if channel == "email" and not data.get("email") and "email" not in self.errors:
+                self.add_error("notify_by", _("Add an email address to send messages by email, or choose "
+                                              "another channel."))
+            elif channel == "sms" and not phones.is_mobile(phone):
+                self.add_error("notify_by", _("SMS needs a mobile number (6xx or 7xx). Add one or choose "
+                                              "another channel."))
+        return data
+
+
+class PersonForm(ChannelCheckMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80,
                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
     last_name = forms.CharField(label=_("Last name"), max_length=120, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    phone = phone_field(_("Phone"), "off")
     email = forms.EmailField(label=_("Email"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    notify_by = forms.ChoiceField(
+        label=_("Send messages by"), required=False,
+        choices=[("", _("Choose from the contact data"))] + CHANNEL_CHOICES,
+        help_text=_("Left as it is: email if there is one, else SMS to a mobile, else a call from the desk."),
+    )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     document_number = forms.CharField(label=_("Document number (optional)"), max_length=32, required=False)
     hub = forms.ModelChoiceField(label=_("Home hub"), queryset=Hub.objects.none(), empty_label=None)
@@ -69,15 +113,19 @@ class PersonForm(forms.Form):
         self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()
 
 
-class SignupForm(forms.Form):
+class SignupForm(ChannelCheckMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label=_("Last name"), max_length=120, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    email = forms.EmailField(label=_("Email"), help_text=_("For confirmations and reminders."),
+    email = forms.EmailField(label=_("Email"), help_text=_("For your account, and for messages if you choose email."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=32, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    phone = phone_field(_("Phone (optional)"), "tel")
+    notify_by = forms.ChoiceField(
+        label=_("How should the hub tell you about your plans?"), choices=CHANNEL_CHOICES, initial="email",
+        widget=forms.RadioSelect, required=False,  # not chosen (an older form, a script): email, the default
+        help_text=_("Confirmations, changes and reminders. SMS needs a mobile number."),
+    )
     home_hub = forms.ModelChoiceField(label=_("Your nearest hub"), queryset=Hub.objects.filter(is_active=True))
     preferred_language = forms.ChoiceField(label=_("Language for messages"), choices=Language.choices)
     username = forms.CharField(label=_("User name"), max_length=150,
@@ -89,7 +137,10 @@ class SignupForm(forms.Form):
         error_messages={"required": _("Please accept the data-processing terms to create an account.")},
     )
 
+    def clean_notify_by(self):
+        return self.cleaned_data.get("notify_by") or "email"
 
 
 
-__all__ = ["PersonForm", "PersonSearchForm", "SignupForm", "add_domain_error", "Person"]
+
+__all__ = ["PersonForm", "PersonSearchForm", "SignupForm", "add_domain_error", "e164", "Person"]

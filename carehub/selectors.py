@@ -59,3 +59,124 @@ def person_for(access: Access, person_id: int) -> Person:
         raise errors.NotFound(_("No person with this number in your hub."), code="person_not_found")
     return person
 
+
+
+# --- messages: the desk's call list and what was sent to a person ------------------------------------------
+PERSON_MESSAGES_SHOWN = 20
+
+
+def _call_hubs(access: Access) -> QuerySet[Hub]:
+    from .web import desk_hubs
+
+    return desk_hubs(access).order_by("name", "pk")
+
+
+def call_lists(access: Access) -> list[Hub]:
+    """Each hub the caller works at, with `.calls`: its messages waiting for a phone call, oldest first, each
+    with `.phone_display` and `.reason`. Two queries whatever the number of hubs or calls (an administrator
+    sees every hub): the notifications selector `call_list(access, hub)` is one query per hub, so the same
+    filter is prefetched here for all the caller's hubs at once."""
+    from carehub.notifications.models import Message, MessageStatus
+
+    if not permissions.can_list_people(access):
+        raise errors.PermissionDenied(code="people_forbidden")
+    calls = Message.objects.filter(status=MessageStatus.TO_CALL).select_related("person").order_by("created_at", "pk")
+    hubs = list(_call_hubs(access).prefetch_related(Prefetch("messages", queryset=calls, to_attr="calls")))
+    for hub in hubs:
+        for message in hub.calls:
+            describe_call(message)
+    return hubs
+
+
+def call_for(access: Access, message_id: int):
+    """One message of a hub the caller works at (whatever its status: marking it twice is the service's
+    refusal, not a 404), or NotFound: another hub's message does not exist for them."""
+    from carehub.notifications.models import Message
+
+    hub_ids = permissions.people_hub_ids(access)
+    messages = Message.objects.select_related("person")
+    if hub_ids is not None:
+        messages = messages.filter(hub_id__in=hub_ids)
+    message = messages.filter(pk=message_id).first()
+    if message is None:
+        raise errors.NotFound(code="message_not_found")
+    return message
+
+
+class CallListSummary:
+    """Calls waiting per hub the caller works at (`hubs`, each with `.to_call`) and in all (`total`)."""
+
+    def __init__(self, hubs: list[Hub]):
+        self.hubs = hubs
+        self.total = sum(hub.to_call for hub in hubs)
+
+
+def call_list_summary(access: Access) -> CallListSummary:
+    """For the desk's landing page and the "Calls (3)" menu entry: one query (a count per hub)."""
+    from django.db.models import Count
+
+    from carehub.notifications.models import MessageStatus
+
+    if not permissions.can_list_people(access):
+        return CallListSummary([])
+    hubs = _call_hubs(access).annotate(
+        to_call=Count("messages", filter=Q(messages__status=MessageStatus.TO_CALL))
+    )
+    return CallListSummary(list(hubs))
+
+
+class PersonMessages:
+    def __init__(self, shown: list, count: int):
+        self.shown = shown
+        self.count = count
+
+
+def person_messages(access: Access, person: Person) -> PersonMessages | None:
+    """The last messages sent to `person` (newest first, at most PERSON_MESSAGES_SHOWN) and how many in all,
+    or None for a caller who may not act for the person's hub (the section is then not shown). Two queries."""
+    from carehub.notifications import selectors as notifications
+
+    if not permissions.can_act_for_people_at(access, person.home_hub_id):
+        return None
+    messages = notifications.messages_for_person(access, person)
+    shown = list(messages[:PERSON_MESSAGES_SHOWN])
+    count = len(shown) if len(shown) < PERSON_MESSAGES_SHOWN else messages.count()
+    for message in shown:
+        describe_call(message)
+    return PersonMessages(shown, count)
+
+
+def describe_call(message):
+    """Adds what the pages show: the number as read aloud and why the message is (or was) for the desk."""
+    from carehub.notifications import phones
+
+    # The person's number now (the desk may have corrected it since), else where the message went.
+    message.phone_display = phones.for_display(message.person.phone or message.recipient)
+    message.reason = delivery_problem(message)
+    return message
+
+
+def delivery_problem(message) -> str:
+    """`last_error` in plain words for the desk (the worker records it in technical English for the logs)."""
+    error = message.last_error or ""
+    if not error:
+        return _("Reachable only by phone.") if message.channel == "call" else ""
+    if error.startswith("gave up after"):
+        # "gave up after 8 attempts: <reason>" (carehub.notifications.delivery)
+        attempts = next((word for word in error.split() if word.isdigit()), "?")
+        if "SMS" in error:
+            return _("The SMS could not be sent after %(n)s tries: the SMS service was not answering.") % {"n": attempts}
+        return _("The email could not be sent after %(n)s tries: the mail server was not answering.") % {"n": attempts}
+    if "refused the address" in error:
+        return _("The email address was refused: it may be wrong or no longer in use.")
+    if "refused the message" in error and error.startswith("SMS"):
+        return _("The SMS service refused this number: it may be wrong or unable to receive SMS.")
+    if "refused the message" in error:
+        return _("The mail server refused the email.")
+    if "SMS_URL is not set" in error:
+        return _("Sending SMS is not set up on this server.")
+    if "erased" in error:
+        return _("The person's data was erased.")
+    if message.channel == "sms":
+        return _("The SMS could not be sent.")
+    return _("The email could not be sent.")

@@ -12,6 +12,41 @@ from .models import Hub, Language, Person
 from .permissions import Access
 
 
+CHANNELS = ("email", "sms", "call")
+
+
+def _clean_contact(*, phone: str, email: str, notify_by: str) -> tuple[str, str]:
+    """(phone in E.164, channel) or a field error. The same rule for the desk's form, the sign-up form and the
+    API: a number that does not parse is refused here (Person.save would keep it as typed, flagged, which is
+    for old rows, not for new ones), and a channel needs its contact data, or the person would never be told."""
+    from carehub.notifications import phones
+
+    phone = (phone or "").strip()
+    if phone:
+        if phones.parse(phone) is None:
+            raise errors.ValidationFailed(
+                _("Enter a valid phone number, for example 612 345 678."), code="phone_invalid", field="phone"
+            )
+        phone, _valid = phones.normalise(phone)
+    notify_by = (notify_by or "").strip()
+    if notify_by and notify_by not in CHANNELS:
+        raise errors.ValidationFailed(
+            _("Choose email, SMS or a phone call from the desk."), code="notify_by_invalid", field="notify_by"
+        )
+    if notify_by == "email" and not (email or "").strip():
+        raise errors.ValidationFailed(
+            _("Add an email address to send messages by email, or choose another channel."),
+            code="email_required_for_channel", field="notify_by",
+        )
+    if notify_by == "sms" and not phones.is_mobile(phone):
+        raise errors.ValidationFailed(
+            _("SMS needs a mobile number (6xx or 7xx). Add one or choose another channel."),
+            code="mobile_required_for_channel", field="notify_by",
+        )
+    # Left empty, Person.save derives it from the contact data (email, else a mobile, else a call).
+    return phone, notify_by
+
+
 def _clean_person_fields(*, first_name: str, email: str, preferred_language: str) -> None:
     if not (first_name or "").strip():
         raise errors.ValidationFailed(_("Enter a first name."), code="first_name_required", field="first_name")
@@ -40,11 +75,16 @@ def register_person(
     preferred_language: str = Language.CATALAN,
     document_number: str = "",
     consent: bool = False,
+    notify_by: str = "",
 ) -> Person:
-    """Register a person at the desk of `hub`. Consent to data processing is recorded with its time."""
+    """Register a person at the desk of `hub`. Consent to data processing is recorded with its time.
+
+    `notify_by` is how the hub tells them about their plans (email, sms, call); empty = derived from the
+    contact data. `phone` must parse as a number (region ES); it is stored in E.164."""
     if not permissions.can_act_for_people_at(access, hub.pk):
         raise errors.PermissionDenied(_("You cannot register people at this hub."), code="hub_forbidden")
     _clean_person_fields(first_name=first_name, email=email, preferred_language=preferred_language)
+    phone, notify_by = _clean_contact(phone=phone, email=email, notify_by=notify_by)
     if not consent:
         raise errors.ValidationFailed(
             _("The person must consent to their data being processed."), code="consent_required", field="consent"
@@ -62,8 +102,9 @@ def register_person(
         home_hub=hub,
         first_name=first_name.strip(),
         last_name=(last_name or "").strip(),
-        phone=(phone or "").strip(),
+        phone=phone,
         email=(email or "").strip().lower(),
+        notify_by=notify_by,
         preferred_language=preferred_language,
         document_number=document_number,
         consent_given_at=timezone.now(),
@@ -83,8 +124,10 @@ def register_caregiver_account(
     home_hub: Hub,
     preferred_language: str,
     consent: bool,
+    notify_by: str = "email",
 ):
-    """A caregiver creates an online account; it comes with the person record it is linked to."""
+    """A caregiver creates an online account; it comes with the person record it is linked to. They choose
+    how the hub tells them about their plans (email by default: they gave one to sign up)."""
     User = get_user_model()
     username = (username or "").strip()
     if not username:
@@ -92,6 +135,7 @@ def register_caregiver_account(
     if User.objects.filter(username__iexact=username).exists():
         raise errors.Conflict(_("This user name is taken. Choose another."), code="username_taken", field="username")
     _clean_person_fields(first_name=first_name, email=email, preferred_language=preferred_language)
+    phone, notify_by = _clean_contact(phone=phone, email=email, notify_by=notify_by)
     if not consent:
         raise errors.ValidationFailed(
             _("Please accept the data-processing terms to create an account."), code="consent_required", field="consent"
@@ -108,8 +152,9 @@ def register_caregiver_account(
         home_hub=home_hub,
         first_name=first_name.strip(),
         last_name=(last_name or "").strip(),
-        phone=(phone or "").strip(),
+        phone=phone,
         email=(email or "").strip().lower(),
+        notify_by=notify_by,
         preferred_language=preferred_language,
         consent_given_at=timezone.now(),
         registered_by=user,

@@ -13,14 +13,22 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import errors, permissions, selectors, services
-from .forms import PersonForm, PersonSearchForm, SignupForm, add_domain_error
+from .notifications import phones
+from .forms import PersonForm, PersonSearchForm, SignupForm, add_domain_error, e164
 from .models import Hub, PrivacyRecord, Role
 from .permissions import access_for
 from .registry import hooks
-from .web import desk_hubs, desk_required, forbidden, safe_next_url
+from .web import desk_hubs, desk_required, forbidden, run_service, safe_next_url
+
+
+CHANNEL_PROMISE = {
+    "email": gettext_lazy("The hub will send their messages by email."),
+    "sms": gettext_lazy("The hub will send their messages by SMS."),
+    "call": gettext_lazy("The desk will phone them with their messages: they will be on the call list."),
+}
 
 
 class LoginView(auth_views.LoginView):
@@ -91,8 +99,9 @@ def person_register(request):
                 hub=form.cleaned_data["hub"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
-                phone=form.cleaned_data["phone"],
+                phone=e164(form.cleaned_data["phone"]),
                 email=form.cleaned_data["email"],
+                notify_by=form.cleaned_data["notify_by"],
                 preferred_language=form.cleaned_data["preferred_language"],
                 document_number=form.cleaned_data["document_number"],
                 consent=form.cleaned_data["consent"],
@@ -100,7 +109,9 @@ def person_register(request):
         except errors.DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
+            # Say how the hub will reach them, so the desk does not promise an email to someone without one.
+            messages.success(request, f"{_('%(name)s is registered.') % {'name': person.full_name}} "
+                                      f"{CHANNEL_PROMISE[person.notify_by]}")
             next_url = safe_next_url(request, request.GET.get("next"))
             if next_url:
                 return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
@@ -119,7 +130,33 @@ def person_detail(request, pk):
         raise Http404
     return render(request, "carehub/person_detail.html",
                   {"person": person, "sections": app_sections("person_section", access, person),
+                   "phone_display": phones.for_display(person.phone),
+                   "sent": selectors.person_messages(access, person),
                    "can_manage_privacy": permissions.can_manage_privacy_of(access, person)})
+
+
+# --- the desk's call list: messages the hub must give by phone ----------------------------------------------
+@desk_required
+def call_list(request):
+    """Every hub the user works at, with what its desk must still phone about, oldest first."""
+    access = access_for(request.user)
+    return render(request, "carehub/call_list.html", {"hubs": selectors.call_lists(access)})
+
+
+@desk_required
+@require_POST
+def call_done(request, pk):
+    """The "Done" button of one row: post, then back to the list (a reload does not post again)."""
+    from carehub.notifications.services import mark_called
+
+    access = access_for(request.user)
+    try:
+        message = selectors.call_for(access, pk)
+    except errors.NotFound:
+        raise Http404
+    run_service(request, lambda: mark_called(access, message),
+                _("Done: the call to %(name)s is recorded.") % {"name": message.person.full_name})
+    return redirect("call-list")
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,7 +173,8 @@ def signup(request):
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                phone=data["phone"],
+                phone=e164(data["phone"]),
+                notify_by=data["notify_by"],
                 home_hub=data["home_hub"],
                 preferred_language=data["preferred_language"],
                 consent=data["consent"],
