@@ -192,3 +192,18 @@ def test_staff_who_may_not_act_for_the_hub_do_not_see_the_messages(frozen, hub, 
     promote(person)
     response = client_for(planner).get(person.get_absolute_url())
     assert 'id="messages-h"' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_lending_desk_landing_page_shows_the_calls_to_make():
+    from carehub.models import Role
+    from carehub.notifications import notify
+    from tests.conftest import client_for, make_hub, make_person, make_user
+
+    hub = make_hub()
+    desk = make_user(roles=[(Role.DESK, hub)])
+    person = make_person(hub, email="", phone="", notify_by="call")
+    notify(person, kind="item_ready", context={"item_type": "Crosses"}, hub=hub, occasion="landing")
+    page = client_for(desk).get("/lending/desk/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Calls to make" in page
+    assert "1 call to make" in page
