@@ -49,7 +49,7 @@ messages: setup
 	@set -e; for app in $(APPS); do \
 	  rm -rf $$app/_templates && mkdir -p $$app/_templates $$app/locale; \
 	  if [ $$app = carehub ]; then \
-	    for t in templates/*.html templates/carehub templates/registration templates/notifications; do ln -s ../../$$t $$app/_templates/; done; \
+	    for t in templates/*.html templates/carehub templates/registration templates/notifications templates/admin; do ln -s ../../$$t $$app/_templates/; done; \
 	  else ln -s ../../templates/$$app $$app/_templates/$$app; fi; \
 	  (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l ca -l es -l en --symlinks --no-obsolete \
 	     --add-location=file --ignore='migrations/*' -v 0) || { rm -rf $$app/_templates; exit 1; }; \

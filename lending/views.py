@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import errors, permissions
@@ -181,12 +181,12 @@ def item_detail(request, tag):
 # action in the URL -> (form, its prefix on the item page, service, message). Each form's fields are exactly
 # the service's keyword arguments besides the caller and the tag.
 ITEM_ACTIONS = {
-    "clean": (forms.NotesForm, "clean", services.mark_cleaned, _lazy("Cleaning recorded.")),
-    "repair": (forms.RepairForm, "repair", services.mark_repaired, _lazy("Repair recorded.")),
+    "clean": (forms.NotesForm, "clean", services.mark_cleaned, gettext_lazy("Cleaning recorded.")),
+    "repair": (forms.RepairForm, "repair", services.mark_repaired, gettext_lazy("Repair recorded.")),
     "safety-check": (forms.SafetyCheckForm, "safety", services.record_safety_check,
-                     _lazy("Safety check recorded.")),
-    "retire": (forms.RetireForm, "retire", services.retire_item, _lazy("The item is retired.")),
-    "transfer": (forms.TransferForm, "transfer", services.create_transfer, _lazy("Transfer recorded.")),
+                     gettext_lazy("Safety check recorded.")),
+    "retire": (forms.RetireForm, "retire", services.retire_item, gettext_lazy("The item is retired.")),
+    "transfer": (forms.TransferForm, "transfer", services.create_transfer, gettext_lazy("Transfer recorded.")),
 }
 
 
@@ -241,7 +241,7 @@ def lend(request, tag):
     access = access_for(request.user)
     item = _item_or_404(access, tag)
     search_form = PersonSearchForm(request.GET or None,
-                                   label=_lazy("Find the borrower: name, phone or document number"))
+                                   label=gettext_lazy("Find the borrower: name, phone or document number"))
     person, people = _pick_person(request, access, search_form,
                                   not_found_message=_("No person with this number in your hub."))
     default_due = timezone.localdate() + timedelta(days=item.item_type.default_loan_days)
@@ -274,10 +274,10 @@ def lend(request, tag):
 # --- loans ----------------------------------------------------------------------------------------------
 # Lazy: translated when a page shows them, in that request's language (not once, at import).
 LIST_TITLES = {
-    "active": _lazy("Active loans"),
-    "due_soon": _lazy("Loans due in the next 7 days"),
-    "overdue": _lazy("Overdue loans"),
-    "returned": _lazy("Returned loans"),
+    "active": gettext_lazy("Active loans"),
+    "due_soon": gettext_lazy("Loans due in the next 7 days"),
+    "overdue": gettext_lazy("Overdue loans"),
+    "returned": gettext_lazy("Returned loans"),
 }
 
 
@@ -347,9 +347,9 @@ def _on_own_account(perform, done):
 
 # A caregiver asks for their own loan to be renewed; leaves a waiting list.
 request_renewal = _on_own_account(lambda access, pk: services.request_renewal(access=access, loan_id=pk),
-                                  _lazy("Renewal requested. The hub will confirm it."))
+                                  gettext_lazy("Renewal requested. The hub will confirm it."))
 cancel_own_hold = _on_own_account(lambda access, pk: services.cancel_hold(access=access, hold_id=pk),
-                                  _lazy("You have left the waiting list."))
+                                  gettext_lazy("You have left the waiting list."))
 
 
 # --- stock ----------------------------------------------------------------------------------------------
@@ -491,9 +491,9 @@ def transfers(request):
 
 
 TRANSFER_ACTIONS = {
-    "send": (services.send_transfer, _lazy("Transfer sent.")),
-    "receive": (services.receive_transfer, _lazy("Item received.")),
-    "cancel": (services.cancel_transfer, _lazy("Transfer cancelled.")),
+    "send": (services.send_transfer, gettext_lazy("Transfer sent.")),
+    "receive": (services.receive_transfer, gettext_lazy("Item received.")),
+    "cancel": (services.cancel_transfer, gettext_lazy("Transfer cancelled.")),
 }
 
 

@@ -112,7 +112,7 @@ def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phon
         page.get_by_role("button", name=ca("Join the waitlist")).click()
     assert_phone_page(page, check_a11y)
     assert page.locator(".message-warning").inner_text().strip() == ca(
-        "The session is full: %(name)s is on the waitlist and will be emailed if a place frees up.",
+        "The session is full: %(name)s is on the waitlist and will get an email if a place frees up.",
         name="Montserrat Vidal")
     assert page.locator(".my-booking .badge").inner_text() == ca("On the waitlist: number %(n)s", n=2)
 

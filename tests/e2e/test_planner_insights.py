@@ -3,9 +3,12 @@ downloads the CSV, which is the table shown, small cells included as "<5". axe-c
 
 import csv
 import io
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import formats, translation
 
@@ -13,6 +16,14 @@ from carehub.insights.suppression import SUPPRESSED_TEXT
 from tests.insights.conftest import PERIOD, city  # noqa: F401  (known activity in January-March 2025)
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """The default period is the last twelve months: the test reads it from a fixed day, whenever it runs
+    (`tick=True` keeps the clock moving for the browser; the live server's thread sees the same time)."""
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Madrid")), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

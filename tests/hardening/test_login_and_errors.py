@@ -59,7 +59,7 @@ def test_a_right_password_before_the_limit_resets_the_count(client, marta):
 def test_a_short_or_common_password_is_refused_at_signup(hub):
     with pytest.raises(errors.ValidationFailed) as refused:
         services.register_caregiver_account(
-            username="nou", password="password1", email="", first_name="Nou", last_name="", phone="",
+            username="nou", password="password1", email="nou@example.org", first_name="Nou", last_name="", phone="",
             home_hub=hub, preferred_language="ca", consent=True)
     assert refused.value.code == "password_invalid"
 
