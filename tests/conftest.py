@@ -157,3 +157,20 @@ def replace_hook(monkeypatch):
 
     yield replace
     hooks.cache_clear()
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """The real SMTP backend pointed at a port of 127.0.0.1 where nothing listens: every connection is refused
+    (a port that was free a moment ago, closed again). Returns the port, so a test can start a server there."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+    return port

@@ -106,7 +106,7 @@ def test_a_promoted_person_without_email_or_sms_is_on_the_call_list_of_the_sessi
 
 # --- the mail server refusing connections -------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
-def test_with_the_mail_server_refusing_booking_answers_its_normal_success(client, hub, carer, refused_mail):
+def test_with_the_mail_server_refusing_booking_answers_its_normal_success(client, hub, carer, mail_server_down):
     session = make_session(hub)
     response = client.post(f"/api/v1/activities/sessions/{session.pk}/bookings", {}, content_type=JSON,
                            **bearer(carer[0]))
@@ -116,7 +116,7 @@ def test_with_the_mail_server_refusing_booking_answers_its_normal_success(client
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_mail_server_refusing_a_cancellation_that_promotes_answers_its_normal_success(
-        client, hub, refused_mail):
+        client, hub, mail_server_down):
     session = make_session(hub, capacity=1)
     first, second = make_caregiver(hub), make_caregiver(hub)
     held = book(first[0], session)
@@ -128,7 +128,7 @@ def test_with_the_mail_server_refusing_a_cancellation_that_promotes_answers_its_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_mail_server_refusing_a_reschedule_answers_its_normal_success(client, hub, refused_mail):
+def test_with_the_mail_server_refusing_a_reschedule_answers_its_normal_success(client, hub, mail_server_down):
     coordinator = coordinator_of(hub)
     session = make_session(hub, coordinator=coordinator)
     user, person = make_caregiver(hub)
@@ -141,7 +141,7 @@ def test_with_the_mail_server_refusing_a_reschedule_answers_its_normal_success(c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_reschedule_of_five_participants_writes_five_messages_even_if_delivery_fails(hub, refused_mail):
+def test_a_reschedule_of_five_participants_writes_five_messages_even_if_delivery_fails(hub, mail_server_down):
     coordinator = coordinator_of(hub)
     session = make_session(hub, coordinator=coordinator)
     people = [make_caregiver(hub) for _ in range(5)]

@@ -81,19 +81,3 @@ def tuesday():
 def window(advisor, service):
     """The advisor gives `service` on Tuesdays 10:00–13:00."""
     return publish(advisor, service, weekday=1)
-
-
-@pytest.fixture
-def refused_mail(settings):
-    """The real SMTP backend pointed at a port of 127.0.0.1 where nothing listens: every connection is refused."""
-    import socket
-
-    with socket.socket() as sock:  # a port that was free a moment ago, closed again: nobody listens on it
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 2
-    return port

@@ -38,7 +38,7 @@ def api_book(user, service, advisor, starts_at, **fields):
 # --- the mail server is down: nothing a person does fails ------------------------------------------------
 @pytest.mark.django_db(transaction=True)  # real commits: the after-commit step runs as in production
 def test_with_the_mail_server_refusing_booking_through_the_api_answers_201_and_keeps_the_message(
-        carer, service, advisor, window, tuesday, refused_mail):
+        carer, service, advisor, window, tuesday, mail_server_down):
     response = api_book(carer[0], service, advisor, at(tuesday, "10:00"))
     assert response.status_code == 201
     [message] = messages_of(carer[1])
@@ -50,7 +50,7 @@ def test_with_the_mail_server_refusing_booking_through_the_api_answers_201_and_k
 
 @pytest.mark.django_db(transaction=True)
 def test_with_the_mail_server_refusing_cancelling_through_the_api_answers_200_and_keeps_the_message(
-        carer, desk, service, advisor, window, tuesday, refused_mail):
+        carer, desk, service, advisor, window, tuesday, mail_server_down):
     appointment = book(carer[0], service, advisor, at(tuesday, "10:00"))
     response = Client().post(f"{BASE}/appointments/{appointment.pk}/cancel", **bearer(desk))
     assert response.status_code == 200
@@ -153,7 +153,7 @@ def test_a_refused_cancellation_tells_nobody(carer, hub, service, advisor, windo
 
 # --- the booking page ----------------------------------------------------------------------------------
 def test_the_booking_page_confirms_without_touching_the_mail_server(carer, service, advisor, window, tuesday,
-                                                                    refused_mail):
+                                                                    mail_server_down):
     url = reverse("advice:book", args=[service.pk])
     response = client_for(carer[0]).post(url, {"advisor": advisor.pk, "starts": at(tuesday, "10:00").isoformat(),
                                                "mode": "in_person", "reason": ""})

@@ -5,7 +5,6 @@ that refuses connections never turns a committed return or cleaning into an erro
 """
 
 import json
-import socket
 from datetime import timedelta
 
 import pytest
@@ -20,18 +19,6 @@ from tests.conftest import bearer, client_for, make_caregiver, make_person
 from .conftest import lend, make_item, make_type
 
 BASE = "/api/v1/lending"
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens once the probe is closed: connections are refused
-
-
-@pytest.fixture
-def mail_server_down(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
 
 
 def _waiting(desk, hub, item_type, person=None):

@@ -120,15 +120,9 @@ class SmtpStub:
 
 
 @pytest.fixture
-def smtp_port(settings):
+def smtp_port(mail_server_down):
     """Mail goes through the real SMTP backend to 127.0.0.1:<port>, where nothing listens until a test says."""
-    port = free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 2
-    return port
+    return mail_server_down
 
 
 @pytest.fixture
