@@ -7,6 +7,7 @@ accepted. `reference` is the same on every attempt at one message, so a gateway 
 our rare resend (a worker killed between the gateway's answer and our "sent" mark) into no duplicate SMS.
 """
 
+import abc
 import json
 import logging
 import sys
@@ -21,9 +22,10 @@ from .errors import PermanentFailure, TemporaryFailure
 log = logging.getLogger(__name__)
 
 
-class BaseSmsBackend:
-    def send(self, *, to: str, text: str, reference: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+class BaseSmsBackend(abc.ABC):
+    @abc.abstractmethod
+    def send(self, *, to: str, text: str, reference: str) -> None:
+        """Hand one SMS to the gateway; raise TemporaryFailure or PermanentFailure when it is not accepted."""
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
