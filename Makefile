@@ -41,20 +41,11 @@ migrate: setup
 demo: migrate
 	DEBUG=1 $(MANAGE) load_demo
 
-# Refresh the .po files after changing user-facing strings. Each app keeps its own catalogue in
-# <app>/locale; its templates (under templates/<app>/) are linked in for the scan.
+# Refresh the .po files after changing user-facing strings (scripts/make-messages.sh says how).
 # `make messages APPS=lending` refreshes one app's catalogue only.
 APPS ?= carehub lending activities advice
 messages: setup
-	@set -e; for app in $(APPS); do \
-	  rm -rf $$app/_templates && mkdir -p $$app/_templates $$app/locale; \
-	  if [ $$app = carehub ]; then \
-	    for t in templates/*.html templates/carehub templates/registration templates/notifications templates/admin; do ln -s ../../$$t $$app/_templates/; done; \
-	  else ln -s ../../templates/$$app $$app/_templates/$$app; fi; \
-	  (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l ca -l es -l en --symlinks --no-obsolete \
-	     --add-location=file --ignore='migrations/*' -v 0) || { rm -rf $$app/_templates; exit 1; }; \
-	  rm -rf $$app/_templates; \
-	done
+	PYTHON=$(BIN)/python bash scripts/make-messages.sh $(APPS)
 
 bench: setup
 	bash bench/run.sh
