@@ -174,6 +174,13 @@ class Person(models.Model):
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text", "phone_valid", "notify_by"}
         super().save(*args, **kwargs)
 
+    @property
+    def document_masked(self) -> str:
+        """The document as lists show it: its last four characters (the person's own page shows it whole)."""
+        from .documents import masked
+
+        return masked(self.document_number)
+
     def get_absolute_url(self) -> str:
         return reverse("person-detail", kwargs={"pk": self.pk})
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import errors, permissions
+from . import documents, errors, permissions
 from .models import Hub, Language, Person
 from .permissions import Access
 
@@ -63,6 +63,22 @@ def _clean_person_fields(*, first_name: str, email: str, preferred_language: str
             raise errors.ValidationFailed(_("Enter a valid email address."), code="email_invalid", field="email")
 
 
+_DOCUMENT_ERRORS = {
+    "DNI": _("This is not a valid DNI: check the number and its letter."),
+    "NIE": _("This is not a valid NIE: check the number and its letter."),
+    "passport": _("Type the document number with letters and digits only."),
+}
+
+
+def clean_document(raw: str) -> str:
+    """A DNI or NIE checked and in one shape (12345678-z = 12345678Z), a passport number compacted, or 422."""
+    try:
+        return documents.normalise(raw)
+    except documents.InvalidDocument as exc:
+        raise errors.ValidationFailed(_DOCUMENT_ERRORS[str(exc)], code="document_invalid",
+                                      field="document_number") from exc
+
+
 @transaction.atomic
 def register_person(
     *,
@@ -89,7 +105,7 @@ def register_person(
         raise errors.ValidationFailed(
             _("The person must consent to their data being processed."), code="consent_required", field="consent"
         )
-    document_number = (document_number or "").strip().upper()
+    document_number = clean_document(document_number)
     if document_number and Person.objects.filter(
         home_hub=hub, document_number=document_number, erased_at__isnull=True
     ).exists():

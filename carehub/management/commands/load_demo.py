@@ -23,6 +23,12 @@ DEMO_PASSWORD = "carehub-demo"
 PEOPLE_PER_HUB = 24
 
 
+def _demo_dni(rng: random.Random) -> str:
+    """A made-up DNI with the right control letter, as the desk's check requires of a real one."""
+    number = rng.randint(10000000, 99999999)
+    return f"{number}{'TRWAGMYFPDXBNJZSQVHLCKE'[number % 23]}"
+
+
 @dataclass
 class DemoContext:
     """What the core demo made, handed to each app's demo (registry hook `load_demo`)."""
@@ -96,8 +102,7 @@ class Command(BaseCommand):
                     email=(f"{first}.{last.split()[0]}.{hub.pk}{n}@example.org".lower().replace(" ", "")
                            if has_email else ""),
                     preferred_language=rng.choices(["ca", "es", "en"], weights=[6, 4, 1])[0],
-                    document_number=f"{rng.randint(10000000, 99999999)}{rng.choice('TRWAGMYFPDXBNJZSQVHLCKE')}"
-                    if rng.random() < 0.7 else "",
+                    document_number=_demo_dni(rng) if rng.random() < 0.7 else "",
                     consent_given_at=now,
                 )
                 person.save()  # through save(): builds search_text and writes history
