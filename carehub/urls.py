@@ -17,6 +17,7 @@ urlpatterns = [
     path("calls/<int:pk>/done/", views.call_done, name="call-done"),
     path("signup/", views.signup, name="signup"),
     path("account/", views.account, name="account"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("login/", views.LoginView.as_view(), name="login"),

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django import forms
@@ -44,6 +44,19 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return reverse(landing_page(access_for(self.request.user)))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (every account). This session stays logged in; the account's other sessions
+    end (Django ties them to the password) and its API tokens are revoked (carehub.signals)."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed. Your other devices and programs are logged out."))
+        return response
 
 
 def landing_page(access) -> str:
