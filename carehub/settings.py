@@ -86,7 +86,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "carehub.auth.lockout_response"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The client's address: REMOTE_ADDR when carehub is reached directly; behind PROXY_COUNT trusted proxies (1 for
+# one load balancer), the address the first of them saw, counted from the right of X-Forwarded-For
+# (django-ipware counts the proxies listed in the header, hence the -1). What a client writes in the header
+# itself is never taken: without proxies the header is ignored.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
+# Beside 5 failures per (account, address): this many failures from one address, whatever the accounts, pause
+# that address (password spraying); a stranger elsewhere can never lock a named account out.
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "10"))
 AXES_VERBOSE = False  # its banner would open the output of every management command
 
 ROOT_URLCONF = "carehub.urls"
