@@ -135,7 +135,8 @@ def appointments_visible_to(access: Access) -> QuerySet[Appointment]:
     hub_ids = permissions.people_hub_ids(access)
     if hub_ids is None:
         return appointments
-    scope = Q(advisor_id=access.user.pk)
+    # An advisor sees their appointments at the hubs where they still hold the advisor role.
+    scope = Q(advisor_id=access.user.pk, hub_id__in=access.hubs_with(Role.ADVISOR))
     if hub_ids:
         scope |= Q(hub_id__in=hub_ids) | Q(person__home_hub_id__in=hub_ids)
     if access.person is not None:

@@ -159,7 +159,10 @@ def can_manage_availability(access: Access, *, advisor_id: int, hub_id: int) -> 
 
 
 def is_appointment_advisor(access: Access, appointment) -> bool:
-    return access.is_authenticated and appointment.advisor_id == access.user.pk
+    """The appointment's advisor, while they still advise at its hub: a removed role ends their access to it
+    (its case notes included) from the next request."""
+    return (access.is_authenticated and appointment.advisor_id == access.user.pk
+            and is_advisor_at(access, appointment.hub_id))
 
 
 def is_appointment_person(access: Access, appointment) -> bool:

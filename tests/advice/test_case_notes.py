@@ -49,6 +49,20 @@ def test_the_advisor_reads_and_writes_the_notes_through_the_api(appointment, adv
     assert CaseNote.objects.get(appointment=appointment).text == "nou"
 
 
+def test_an_advisor_whose_role_was_removed_sees_neither_the_appointment_nor_its_notes(appointment, advisor):
+    from carehub.models import StaffRole
+
+    StaffRole.objects.filter(user=advisor, role=Role.ADVISOR, hub_id=appointment.hub_id).delete()
+    # A browser session (a token would have been revoked with the last role).
+    response = client_for(advisor).get(f"/api/v1/advice/appointments/{appointment.pk}")
+    assert response.status_code == 404
+    fresh = type(advisor).objects.get(pk=advisor.pk)  # access is read once per request, as a new request would
+    assert selectors.case_note_for(access_for(fresh), appointment) is None
+    page = client_for(advisor).get(reverse("advice:appointment", args=[appointment.pk]))
+    assert page.status_code == 404
+    assert SECRET not in page.content.decode()
+
+
 # Who sees the appointment itself (200 without notes, or 403 when writing them) and who does not even know it
 # exists (404): the person, the hub's desk and coordinator, and administrators see it; the rest do not.
 SEES_THE_APPOINTMENT = {"person": True, "desk": True, "coordinator": True, "admin": True, "planner": False,
