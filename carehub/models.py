@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+# Disclosure control (carehub.insights): every person and every event row carries a fixed random key, drawn
+# once at creation and never shown; a published cell's key is the sum of its records' keys modulo this.
+RECORD_KEY_MODULUS = 2**31
+
+
+def new_record_key() -> int:
+    return secrets.randbelow(RECORD_KEY_MODULUS)
+
+
 def fold(text: str) -> str:
     """Lower-case text without accents, so that "garcia" finds "García" at the desk."""
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -131,6 +140,10 @@ class Person(models.Model):
     document_number = models.CharField(
         _("document number"), max_length=32, blank=True, help_text=_("DNI, NIE or passport; optional.")
     )
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True,
+        help_text=_("Optional; tells two people of the same name apart."),
+    )
     consent_given_at = models.DateTimeField(_("consent to data processing given at"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -147,14 +160,30 @@ class Person(models.Model):
     search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A duplicate merged into another person stays as a tombstone pointing at the one kept (carehub.services).
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "record_key"])
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=["home_hub", "last_name", "first_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | (Q(birth_year__gte=1900) & Q(birth_year__lte=2100)),
+                name="person_birth_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=models.F("pk")),
+                name="person_not_merged_into_itself",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

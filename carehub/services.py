@@ -1,7 +1,5 @@
-"""Writes for the core domain: registering people and caregiver accounts."""
+"""Writes for people: registering, editing, de-duplicating and merging them (accounts: carehub.accounts)."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +13,7 @@ from .permissions import Access
 CHANNELS = ("email", "sms", "call")
 
 
-def _clean_contact(*, phone: str, email: str, notify_by: str) -> tuple[str, str]:
+def clean_contact(*, phone: str, email: str, notify_by: str) -> tuple[str, str]:
     """(phone in E.164, channel) or a field error. The same rule for the desk's form, the sign-up form and the
     API: a number that does not parse is refused here (Person.save would keep it as typed, flagged, which is
     for old rows, not for new ones), and a channel needs its contact data, or the person would never be told."""
@@ -47,7 +45,7 @@ def _clean_contact(*, phone: str, email: str, notify_by: str) -> tuple[str, str]
     return phone, notify_by
 
 
-def _clean_person_fields(*, first_name: str, email: str, preferred_language: str) -> None:
+def clean_person_fields(*, first_name: str, email: str, preferred_language: str) -> None:
     if not (first_name or "").strip():
         raise errors.ValidationFailed(_("Enter a first name."), code="first_name_required", field="first_name")
     if preferred_language not in Language.values:
@@ -99,8 +97,8 @@ def register_person(
     contact data. `phone` must parse as a number (region ES); it is stored in E.164."""
     if not permissions.can_act_for_people_at(access, hub.pk):
         raise errors.PermissionDenied(_("You cannot register people at this hub."), code="hub_forbidden")
-    _clean_person_fields(first_name=first_name, email=email, preferred_language=preferred_language)
-    phone, notify_by = _clean_contact(phone=phone, email=email, notify_by=notify_by)
+    clean_person_fields(first_name=first_name, email=email, preferred_language=preferred_language)
+    phone, notify_by = clean_contact(phone=phone, email=email, notify_by=notify_by)
     if not consent:
         raise errors.ValidationFailed(
             _("The person must consent to their data being processed."), code="consent_required", field="consent"
@@ -126,53 +124,3 @@ def register_person(
         consent_given_at=timezone.now(),
         registered_by=access.user,
     )
-
-
-@transaction.atomic
-def register_caregiver_account(
-    *,
-    username: str,
-    password: str,
-    email: str,
-    first_name: str,
-    last_name: str,
-    phone: str,
-    home_hub: Hub,
-    preferred_language: str,
-    consent: bool,
-    notify_by: str = "email",
-):
-    """A caregiver creates an online account; it comes with the person record it is linked to. They choose
-    how the hub tells them about their plans (email by default: they gave one to sign up)."""
-    User = get_user_model()
-    username = (username or "").strip()
-    if not username:
-        raise errors.ValidationFailed(_("Choose a user name."), code="username_required", field="username")
-    if User.objects.filter(username__iexact=username).exists():
-        raise errors.Conflict(_("This user name is taken. Choose another."), code="username_taken", field="username")
-    _clean_person_fields(first_name=first_name, email=email, preferred_language=preferred_language)
-    phone, notify_by = _clean_contact(phone=phone, email=email, notify_by=notify_by)
-    if not consent:
-        raise errors.ValidationFailed(
-            _("Please accept the data-processing terms to create an account."), code="consent_required", field="consent"
-        )
-    user = User(username=username, email=(email or "").lower(), first_name=first_name, last_name=last_name)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise errors.ValidationFailed(" ".join(exc.messages), code="password_invalid", field="password1")
-    user.set_password(password)
-    user.save()
-    person = Person.objects.create(
-        user=user,
-        home_hub=home_hub,
-        first_name=first_name.strip(),
-        last_name=(last_name or "").strip(),
-        phone=phone,
-        email=(email or "").strip().lower(),
-        notify_by=notify_by,
-        preferred_language=preferred_language,
-        consent_given_at=timezone.now(),
-        registered_by=user,
-    )
-    return user, person

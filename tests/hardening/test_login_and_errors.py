@@ -4,7 +4,8 @@ before any handler runs."""
 import pytest
 from django.conf import settings
 
-from carehub import errors, services
+from carehub import errors
+from carehub.accounts import services as account_services
 from tests.conftest import make_user
 
 WRONG = {"username": "marta", "password": "not-her-password"}
@@ -58,7 +59,7 @@ def test_a_right_password_before_the_limit_resets_the_count(client, marta):
 
 def test_a_short_or_common_password_is_refused_at_signup(hub):
     with pytest.raises(errors.ValidationFailed) as refused:
-        services.register_caregiver_account(
+        account_services.register_caregiver_account(
             username="nou", password="password1", email="nou@example.org", first_name="Nou", last_name="", phone="",
             home_hub=hub, preferred_language="ca", consent=True)
     assert refused.value.code == "password_invalid"

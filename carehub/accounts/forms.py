@@ -1,0 +1,35 @@
+"""The forms of online accounts: a caregiver's sign-up."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carehub.forms import CHANNEL_CHOICES, ChannelCheckMixin, phone_field
+from carehub.models import Hub, Language
+
+
+class SignupForm(ChannelCheckMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=80,
+                                 widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=120, required=False,
+                                widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(label=_("Email"), help_text=_("For your account, and for messages if you choose email."),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = phone_field(_("Phone (optional)"), "tel")
+    notify_by = forms.ChoiceField(
+        label=_("How should the hub tell you about your plans?"), choices=CHANNEL_CHOICES, initial="email",
+        widget=forms.RadioSelect, required=False,  # not chosen (an older form, a script): email, the default
+        help_text=_("Confirmations, changes and reminders. SMS needs a mobile number."),
+    )
+    home_hub = forms.ModelChoiceField(label=_("Your nearest hub"), queryset=Hub.objects.filter(is_active=True))
+    preferred_language = forms.ChoiceField(label=_("Language for messages"), choices=Language.choices)
+    username = forms.CharField(label=_("User name"), max_length=150,
+                               widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}))
+    password1 = forms.CharField(label=_("Password"), help_text=_("At least 10 characters."),
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    consent = forms.BooleanField(
+        label=_("I agree that carehub processes my data to provide the hub's services."),
+        error_messages={"required": _("Please accept the data-processing terms to create an account.")},
+    )
+
+    def clean_notify_by(self):
+        return self.cleaned_data.get("notify_by") or "email"
