@@ -125,6 +125,10 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     phone_valid = models.BooleanField(_("phone number is valid"), default=True, editable=False)
     email = models.EmailField(_("email"), blank=True)
+    # Null = nobody has shown that this address reaches the person: a self-registered or self-changed email
+    # waits for its confirmation link, and no message but that link goes to it (notifications.channel_for).
+    # An email the desk enters counts as verified (given in person).
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True, editable=False)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.CATALAN
     )
