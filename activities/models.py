@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from carehub.models import Hub, Language, Person
+from carehub.models import Hub, Language, Person, new_record_key
 
 
 class ActivityKind(models.TextChoices):
@@ -103,8 +103,10 @@ class Session(models.Model):
     sequence = models.PositiveIntegerField(default=0, editable=False)
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Disclosure control (carehub/insights/perturbation.py): a fixed random key, never shown anywhere.
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["confirmed_count", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["confirmed_count", "updated_at", "record_key"])
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -168,8 +170,10 @@ class Booking(models.Model):
                                   related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Disclosure control (carehub/insights/perturbation.py): a fixed random key, never shown anywhere.
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["record_key"])
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from carehub.models import Hub, OpeningBlock, Person
+from carehub.models import Hub, OpeningBlock, Person, new_record_key
 
 Weekday = OpeningBlock.Weekday
 
@@ -222,8 +222,10 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("cancelled by"),
     )
+    # Disclosure control (carehub/insights/perturbation.py): a fixed random key, never shown anywhere.
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["record_key"])
 
     class Meta:
         ordering = ["starts_at", "id"]

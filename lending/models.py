@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from carehub.models import Hub, Person
+from carehub.models import Hub, Person, new_record_key
 
 from .tags import TAG_MAX_LENGTH, validate_stored_tag
 
@@ -208,8 +208,10 @@ class Loan(models.Model):
     override_reason = models.CharField(
         _("reason for lending despite an overdue item"), max_length=200, blank=True
     )
+    # Disclosure control (carehub/insights/perturbation.py): a fixed random key, never shown anywhere.
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["record_key"])
 
     class Meta:
         ordering = ["-lent_at", "-id"]
@@ -300,8 +302,10 @@ class Hold(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     missed_pickups = models.PositiveSmallIntegerField(_("missed pickups"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Disclosure control (carehub/insights/perturbation.py): a fixed random key, never shown anywhere.
+    record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["record_key"])
 
     class Meta:
         ordering = ["priority", "queued_at", "id"]

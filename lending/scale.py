@@ -81,7 +81,8 @@ def _loan_history() -> None:
     """One "created" history row per loan, in one INSERT … SELECT: `check_integrity` expects every loan to
     have one (loans are only ever written by the services). Other audited tables get none (carehub/scale.py)."""
     history = Loan.history.model
-    fields = [f.column for f in Loan._meta.concrete_fields]
+    kept = {f.column for f in history._meta.concrete_fields}  # the history leaves out the record key
+    fields = [f.column for f in Loan._meta.concrete_fields if f.column in kept]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in fields)
     with connection.cursor() as cursor:
