@@ -42,18 +42,25 @@ def idempotency_key(*, kind: str, person, related=None, occasion: str = "") -> s
     return key
 
 
-def channel_for(person, preferred: str | None = None) -> tuple[str, str]:
+# The only kind that may go to an address nobody has confirmed yet: the link that confirms it.
+UNVERIFIED_EMAIL_KINDS = frozenset({"email_verification"})
+
+
+def channel_for(person, preferred: str | None = None, *, kind: str = "") -> tuple[str, str]:
     """(channel, recipient address) for `person`: their choice when its contact data exists, else the next one
-    that works (email, SMS to a mobile), else a call from the desk. A call needs no address to be listed."""
+    that works (email, SMS to a mobile), else a call from the desk. A call needs no address to be listed.
+    An email address not yet confirmed (`email_verified_at` empty) counts as missing, except for the message
+    that confirms it: a typo at sign-up must not send someone's plans to a stranger."""
     choice = preferred or person.notify_by or phones.default_channel(email=person.email, phone=person.phone)
     mobile = phones.is_mobile(person.phone)
-    if choice == Channel.EMAIL and person.email:
-        return Channel.EMAIL, person.email
+    email = person.email if person.email_verified_at is not None or kind in UNVERIFIED_EMAIL_KINDS else ""
+    if choice == Channel.EMAIL and email:
+        return Channel.EMAIL, email
     if choice == Channel.SMS and mobile:
         return Channel.SMS, person.phone
     if choice != Channel.CALL:
-        if person.email:
-            return Channel.EMAIL, person.email
+        if email:
+            return Channel.EMAIL, email
         if mobile:
             return Channel.SMS, person.phone
     return Channel.CALL, person.phone
@@ -82,7 +89,7 @@ def notify(person, *, kind: str, context: dict | None = None, hub=None, related=
     existing = Message.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    channel, recipient = channel_for(person, channel)
+    channel, recipient = channel_for(person, channel, kind=kind)
     language = person.preferred_language or settings.LANGUAGE_CODE
     rendered = render(kind, person=person, hub=hub, context=context or {}, channel=channel, language=language)
     now = timezone.now()

@@ -21,7 +21,7 @@ CARE_DETAILS = {"title": "Grup de suport per a cuidadores de persones amb demèn
                 "asset_tag": "WH-0042", "service": "Assessorament jurídic sobre dependència",
                 "where": "Sala 2, Biblioteca"}
 CONTEXT = {**CARE_DETAILS, "starts_at": WHEN, "old_starts_at": WHEN, "position": 3, "due_on": date(2026, 12, 20),
-           "mode": "en persona"}
+           "mode": "en persona", "link": "https://carehub.example.org/l/secret", "valid_minutes": 60, "valid_days": 7}
 
 
 def test_the_gateway_gets_the_e164_number_and_a_short_text_without_care_details(sms_gateway):
