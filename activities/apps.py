@@ -29,6 +29,7 @@ class ActivitiesConfig(AppConfig):
         export_person="activities.privacy.export_person",
         erase_person="activities.privacy.erase_person",
         erasure_preview="activities.privacy.erasure_preview",
+        merge_person="activities.merge.merge_person",
         load_demo="activities.demo.load",
         send_reminders="activities.reminders.send",
         integrity_checks="activities.integrity.checks",

@@ -22,6 +22,7 @@ class AdviceConfig(AppConfig):
         export_person="advice.privacy.export_person",
         erase_person="advice.privacy.erase_person",
         erasure_preview="advice.privacy.erasure_preview",
+        merge_person="advice.merge.merge_person",
         load_demo="advice.demo.load",
         send_reminders="advice.reminders.send",
         integrity_checks="advice.integrity.checks",

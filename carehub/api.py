@@ -209,6 +209,7 @@ class PersonOut(Schema):
     preferred_language: str
     hub: str = Field(..., alias="home_hub.slug")
     document_number: str
+    birth_year: int | None
     consent_given_at: datetime | None
     has_account: bool
 
@@ -229,6 +230,7 @@ class PersonIn(Schema):
                         "contact data (email, else a mobile, else call)")
     preferred_language: Language = Language.CATALAN
     document_number: str = Field("", max_length=32)
+    birth_year: int | None = Field(None, ge=0, le=9999, description="Optional; tells namesakes apart")
     consent: bool = Field(..., description="The person consents to their data being processed")
 
 
@@ -263,6 +265,7 @@ def create_person(request, payload: PersonIn):
         notify_by=payload.notify_by,
         preferred_language=payload.preferred_language,
         document_number=payload.document_number,
+        birth_year=payload.birth_year,
         consent=payload.consent,
     )
     return 201, person
@@ -271,6 +274,70 @@ def create_person(request, payload: PersonIn):
 @people_router.get("/{int:person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
 def get_person(request, person_id: int):
     return selectors.person_for(caller(request), person_id)
+
+
+class PersonPatch(Schema):
+    """Only the fields sent change. `birth_year: null` clears the year."""
+
+    first_name: str | None = Field(None, min_length=1, max_length=80)
+    last_name: str | None = Field(None, max_length=120)
+    phone: str | None = Field(None, max_length=32, description="As typed; refused with 422 phone_invalid")
+    email: str | None = Field(None, max_length=254, description="Typed by the desk: counts as confirmed")
+    notify_by: Literal["email", "sms", "call", ""] | None = None
+    preferred_language: Language | None = None
+    document_number: str | None = Field(None, max_length=32)
+    birth_year: int | None = Field(None, ge=0, le=9999)
+    hub: str | None = Field(None, max_length=80, description="Slug of a new home hub (the desk of both hubs)")
+
+
+@people_router.patch("/{int:person_id}",
+                     response={200: PersonOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                               422: ErrorOut})
+def update_person(request, person_id: int, payload: PersonPatch):
+    """Correct or update a person's details (the desk and coordinators of the person's hub). Every change is
+    in the person's history with who made it."""
+    changes = payload.dict(exclude_unset=True)
+    hub_slug = changes.pop("hub", None)
+    hub = selectors.hub_by_slug(hub_slug) if hub_slug else None
+    return services.update_person(access=caller(request), person_id=person_id, hub=hub, **changes)
+
+
+class DuplicatesFilter(Schema):
+    first_name: str = Field("", max_length=80)
+    last_name: str = Field("", max_length=120)
+    phone: str = Field("", max_length=32)
+    document: str = Field("", max_length=32)
+    birth_year: int | None = Field(None, ge=0, le=9999)
+
+
+class DuplicateOut(PersonOut):
+    reasons: list[str]
+
+    @staticmethod
+    def resolve_reasons(person):
+        return [str(reason) for reason in person.reasons]
+
+
+@people_router.get("/duplicates", response={200: list[DuplicateOut], 401: ErrorOut, 403: ErrorOut})
+def person_duplicates(request, filters: Query[DuplicatesFilter]):
+    """People of the caller's hubs who are probably the person about to be registered (the same document or
+    phone, or the same name and year of birth), strongest match first. Ask before `POST /people`."""
+    return selectors.likely_duplicates(
+        caller(request), first_name=filters.first_name, last_name=filters.last_name, phone=filters.phone,
+        document_number=filters.document, birth_year=filters.birth_year)
+
+
+class MergeIn(Schema):
+    into: int = Field(..., description="The person to keep; the one in the path becomes a pointer to it")
+
+
+@people_router.post("/{int:person_id}/merge",
+                    response={200: PersonOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                              422: ErrorOut})
+def merge_person(request, person_id: int, payload: MergeIn):
+    """Merge a duplicate into the person kept (a coordinator of both hubs): loans, holds, bookings,
+    appointments, group memberships and messages move; 409 with the reason when that would break a rule."""
+    return services.merge_people(access=caller(request), duplicate_id=person_id, kept_id=payload.into)
 
 
 

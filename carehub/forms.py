@@ -101,6 +101,11 @@ class PersonForm(ChannelCheckMixin, forms.Form):
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
     document_number = forms.CharField(label=_("Document number (optional)"), max_length=32, required=False)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth (optional)"), required=False, min_value=1900, max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Tells two people of the same name apart."),
+    )
     hub = forms.ModelChoiceField(label=_("Home hub"), queryset=Hub.objects.none(), empty_label=None)
     consent = forms.BooleanField(
         label=_("The person consents to carehub processing their data to provide the hub's services."),
@@ -108,9 +113,46 @@ class PersonForm(ChannelCheckMixin, forms.Form):
         error_messages={"required": _("The person must consent to their data being processed.")},
     )
 
+    # Shown (with the candidates) only when the desk is told that the person may already be registered.
+    not_a_duplicate = forms.BooleanField(
+        label=_("None of these is the person: register them as new."), required=False,
+    )
+
+    def __init__(self, *args, hubs=None, duplicates_shown=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()
+        if not duplicates_shown:
+            del self.fields["not_a_duplicate"]
+
+
+class PersonEditForm(ChannelCheckMixin, forms.Form):
+    """The desk corrects a person's details: the registration form without consent (given once)."""
+
+    first_name = PersonForm.base_fields["first_name"]
+    last_name = PersonForm.base_fields["last_name"]
+    phone = PersonForm.base_fields["phone"]
+    email = PersonForm.base_fields["email"]
+    notify_by = PersonForm.base_fields["notify_by"]
+    preferred_language = PersonForm.base_fields["preferred_language"]
+    document_number = PersonForm.base_fields["document_number"]
+    birth_year = PersonForm.base_fields["birth_year"]
+    hub = forms.ModelChoiceField(label=_("Home hub"), queryset=Hub.objects.none(), empty_label=None)
+
     def __init__(self, *args, hubs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()
 
 
-__all__ = ["PersonForm", "PersonSearchForm", "add_domain_error", "e164", "Person"]
+class MergeForm(forms.Form):
+    kept = forms.TypedChoiceField(label=_("Keep"), coerce=int, widget=forms.RadioSelect)
+    confirm = forms.BooleanField(
+        label=_("I have checked that both records are the same person."),
+        error_messages={"required": _("Confirm that both records are the same person.")},
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kept"].choices = [(p.pk, f"{p.full_name} (#{p.pk})") for p in people]
+
+
+__all__ = ["MergeForm", "PersonEditForm", "PersonForm", "PersonSearchForm", "add_domain_error", "e164", "Person"]

@@ -95,6 +95,17 @@ def can_act_for_people_at(access: Access, hub_id: int) -> bool:
     return access.is_admin or hub_id in access.hubs_with(*PEOPLE_ROLES)
 
 
+def can_edit_person(access: Access, person) -> bool:
+    """Correct a person's details: the desk and coordinators of the person's home hub."""
+    return can_act_for_people_at(access, person.home_hub_id)
+
+
+def can_merge_people(access: Access, duplicate, kept) -> bool:
+    """Merging moves everything of one person onto another, across apps: the coordinator of both people's
+    home hubs decides (and administrators), not the desk."""
+    return access.is_admin or all((Role.COORDINATOR, p.home_hub_id) in access.roles for p in (duplicate, kept))
+
+
 def can_coordinate(access: Access, hub_id: int) -> bool:
     """Programme, stock and configuration of a hub."""
     return access.is_admin or (Role.COORDINATOR, hub_id) in access.roles

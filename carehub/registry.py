@@ -12,6 +12,7 @@ INSTALLED_APPS order, so lending's erasure hook, which may refuse, runs first.
 | export_person    | (person) -> dict                         | the person's data export                        |
 | erase_person     | (person, *, by) -> None; may refuse      | erasure (live rows and history)                 |
 | erasure_preview  | (person) -> dict of counts               | the erasure confirmation page                   |
+| merge_person     | (duplicate, kept, *, by) -> None; may refuse | merging two records of one person (carehub.services) |
 | load_demo        | (ctx: DemoContext) -> None               | `manage.py load_demo`                           |
 | send_reminders   | (*, today) -> int                        | `manage.py send_reminders`                      |
 | integrity_checks | () -> list[carehub.integrity.Check]      | `manage.py check_integrity`                     |
@@ -33,6 +34,7 @@ class Contributions:
     export_person: str | None = None
     erase_person: str | None = None
     erasure_preview: str | None = None
+    merge_person: str | None = None
     load_demo: str | None = None
     send_reminders: str | None = None
     integrity_checks: str | None = None

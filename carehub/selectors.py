@@ -23,7 +23,7 @@ def hub_by_slug(slug: str) -> Hub:
 
 def people_visible_to(access: Access) -> QuerySet[Person]:
     """Every person the caller may see. The one gate for listing personal data."""
-    people = Person.objects.filter(erased_at__isnull=True).select_related("home_hub")
+    people = Person.objects.filter(erased_at__isnull=True, merged_into__isnull=True).select_related("home_hub")
     if not access.is_authenticated:
         return people.none()
     hub_ids = permissions.people_hub_ids(access)
@@ -59,6 +59,80 @@ def person_for(access: Access, person_id: int) -> Person:
         raise errors.NotFound(_("No person with this number in your hub."), code="person_not_found")
     return person
 
+
+
+def merged_into_for(access: Access, person_id: int) -> Person | None:
+    """The person a merged duplicate now lives on, if the caller may see them: an old link to the duplicate
+    (a bookmark, a printed list) leads there instead of to "not found"."""
+    kept_id = Person.objects.filter(pk=person_id, merged_into__isnull=False).values_list("merged_into", flat=True).first()
+    seen = set()
+    while kept_id is not None and kept_id not in seen:  # a chain of merges ends at a person not merged
+        seen.add(kept_id)
+        successor = Person.objects.filter(pk=kept_id).values_list("merged_into", flat=True).first()
+        if successor is None:
+            break
+        kept_id = successor
+    if kept_id is None:
+        return None
+    return people_visible_to(access).filter(pk=kept_id).first()
+
+
+# --- likely duplicates: shown to the desk before a new person is registered --------------------------------
+DUPLICATES_SHOWN = 10
+
+
+def likely_duplicates(access: Access, *, first_name: str = "", last_name: str = "", phone: str = "",
+                      document_number: str = "", birth_year: int | None = None,
+                      exclude_pk: int | None = None) -> list[Person]:
+    """People the caller may see who are probably the person being registered: the same document, the same
+    phone, or the same name (accents and case ignored) born the same year. Each comes with `.reasons`, the
+    matches in words, strongest first. At most DUPLICATES_SHOWN; one query."""
+    from . import documents
+    from carehub.notifications import phones
+
+    if not permissions.can_list_people(access):
+        raise errors.PermissionDenied(code="people_forbidden")
+    try:
+        document = documents.normalise(document_number or "")
+    except documents.InvalidDocument:
+        document = ""
+    parsed = phones.parse(phone) if phone else None
+    number = phones.normalise(phone)[0] if parsed is not None else ""
+    name = (fold(first_name).split(), fold(last_name).split())
+    matches = Q()
+    if document:
+        matches |= Q(document_number=document)
+    if number:
+        matches |= Q(phone=number)
+    if name[0] and name[1]:
+        # Narrowed in SQL by the words of the name; the exact folded comparison is made below.
+        words = Q()
+        for word in name[0] + name[1]:
+            words &= Q(search_text__contains=word)
+        matches |= words
+    if not matches:
+        return []
+    candidates = people_visible_to(access).filter(matches)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    found = []
+    for person in candidates[:200]:
+        reasons = []
+        if document and person.document_number == document:
+            reasons.append(_("same document number"))
+        if number and person.phone == number:
+            reasons.append(_("same phone number"))
+        same_name = (fold(person.first_name).split(), fold(person.last_name).split()) == name
+        if same_name and birth_year and person.birth_year == birth_year:
+            reasons.append(_("same name and year of birth"))
+        elif same_name and (reasons or not (birth_year and person.birth_year)):
+            # A name alone is weak, but unless two different years of birth tell them apart the desk should look.
+            reasons.append(_("same name"))
+        if reasons:
+            person.reasons = reasons
+            found.append(person)
+    found.sort(key=lambda p: (-len(p.reasons), p.last_name, p.first_name, p.pk))
+    return found[:DUPLICATES_SHOWN]
 
 
 # --- messages: the desk's call list and what was sent to a person ------------------------------------------

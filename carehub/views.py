@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import errors, permissions, selectors, services
 from .notifications import phones
-from .forms import PersonForm, PersonSearchForm, add_domain_error, e164
+from .forms import MergeForm, PersonEditForm, PersonForm, PersonSearchForm, add_domain_error, e164
 from .models import PrivacyRecord
 from .permissions import access_for
 from .registry import hooks
@@ -52,38 +52,134 @@ def people_search(request):
     return render(request, "carehub/people_search.html", {"form": form, "page": page, "query": query})
 
 
+def _person_fields(data: dict) -> dict:
+    """A person form's cleaned data as the service takes it."""
+    return dict(
+        first_name=data["first_name"], last_name=data["last_name"], phone=e164(data["phone"]),
+        email=data["email"], notify_by=data["notify_by"], preferred_language=data["preferred_language"],
+        document_number=data["document_number"], birth_year=data["birth_year"],
+    )
+
+
 @desk_required
 @require_http_methods(["GET", "POST"])
 def person_register(request):
+    """Register a person. Before creating, the desk is shown the people already registered who are probably
+    the same (same document, phone, or name and year of birth) and registers anew only once it says so."""
     access = access_for(request.user)
     hubs = desk_hubs(access)
     initial = {"first_name": request.GET.get("q", "")[:80], "preferred_language": request.LANGUAGE_CODE}
-    form = PersonForm(request.POST or None, hubs=hubs, initial=initial)
+    duplicates_shown = request.POST.get("duplicates_shown") == "1"
+    form = PersonForm(request.POST or None, hubs=hubs, initial=initial, duplicates_shown=duplicates_shown)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        fields = _person_fields(form.cleaned_data)
+        if not form.cleaned_data.get("not_a_duplicate"):
+            duplicates = selectors.likely_duplicates(
+                access, first_name=fields["first_name"], last_name=fields["last_name"], phone=fields["phone"],
+                document_number=fields["document_number"], birth_year=fields["birth_year"])
+        if duplicates:
+            form = PersonForm(request.POST, hubs=hubs, duplicates_shown=True)
+            form.is_valid()
+        else:
+            try:
+                person = services.register_person(
+                    access=access, hub=form.cleaned_data["hub"], consent=form.cleaned_data["consent"], **fields)
+            except errors.DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                # Say how the hub will reach them, so the desk does not promise an email to someone without one.
+                messages.success(request, f"{_('%(name)s is registered.') % {'name': person.full_name}} "
+                                          f"{CHANNEL_PROMISE[person.notify_by]}")
+                next_url = safe_next_url(request, request.GET.get("next"))
+                if next_url:
+                    return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
+                return redirect(person)
+    return render(request, "carehub/person_form.html", {
+        "form": form, "duplicates": duplicates, "next": safe_next_url(request, request.GET.get("next")),
+    })
+
+
+def _person_or_successor(request, access, pk):
+    """The person, or a redirect to the person a merged duplicate now lives on, or 404."""
+    try:
+        return selectors.person_for(access, pk), None
+    except errors.NotFound:
+        kept = selectors.merged_into_for(access, pk)
+        if kept is None:
+            raise Http404
+        return None, redirect(request.path.replace(f"/people/{pk}/", f"/people/{kept.pk}/", 1))
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    access = access_for(request.user)
+    person, moved = _person_or_successor(request, access, pk)
+    if moved:
+        return moved
+    if not permissions.can_edit_person(access, person):
+        return forbidden(request)
+    initial = {name: getattr(person, name) for name in services.EDITABLE_FIELDS}
+    initial["hub"] = person.home_hub_id
+    hubs = desk_hubs(access) | type(person.home_hub).objects.filter(pk=person.home_hub_id)
+    form = PersonEditForm(request.POST or None, hubs=hubs.distinct(), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.register_person(
-                access=access,
-                hub=form.cleaned_data["hub"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                phone=e164(form.cleaned_data["phone"]),
-                email=form.cleaned_data["email"],
-                notify_by=form.cleaned_data["notify_by"],
-                preferred_language=form.cleaned_data["preferred_language"],
-                document_number=form.cleaned_data["document_number"],
-                consent=form.cleaned_data["consent"],
-            )
+            services.update_person(access=access, person_id=person.pk, hub=form.cleaned_data["hub"],
+                                   **_person_fields(form.cleaned_data))
         except errors.DomainError as exc:
             add_domain_error(form, exc)
         else:
-            # Say how the hub will reach them, so the desk does not promise an email to someone without one.
-            messages.success(request, f"{_('%(name)s is registered.') % {'name': person.full_name}} "
-                                      f"{CHANNEL_PROMISE[person.notify_by]}")
-            next_url = safe_next_url(request, request.GET.get("next"))
-            if next_url:
-                return redirect(f"{next_url}{'&' if '?' in next_url else '?'}person={person.pk}")
-            return redirect(person)
-    return render(request, "carehub/person_form.html", {"form": form})
+            messages.success(request, _("%(name)s's details are saved.") % {"name": form.cleaned_data["first_name"]})
+            return redirect("person-detail", pk=person.pk)
+    return render(request, "carehub/person_edit.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_merge(request, pk):
+    """A coordinator merges two records of one person: pick the other record (the likely duplicates are
+    offered, or search), compare them side by side, choose which to keep, confirm."""
+    from . import privacy
+
+    access = access_for(request.user)
+    person, moved = _person_or_successor(request, access, pk)
+    if moved:
+        return moved
+    if not permissions.can_merge_people(access, person, person):
+        return forbidden(request)
+    other = None
+    other_id = request.POST.get("other") or request.GET.get("other")
+    if other_id and str(other_id).isdigit() and int(other_id) != person.pk:
+        other = selectors.people_visible_to(access).filter(pk=int(other_id)).first()
+    if other is None:
+        search = PersonSearchForm(request.GET or None, label=_("Find the other record"))
+        found = selectors.search_people(access, query=search.query).exclude(pk=person.pk)[:25] if search.query else []
+        candidates = selectors.likely_duplicates(
+            access, first_name=person.first_name, last_name=person.last_name, phone=person.phone,
+            document_number=person.document_number, birth_year=person.birth_year, exclude_pk=person.pk)
+        return render(request, "carehub/person_merge.html",
+                      {"person": person, "candidates": candidates, "search": search, "found": found})
+    pair = sorted([person, other], key=lambda p: p.pk)
+    form = MergeForm(request.POST if request.method == "POST" else None, people=pair,
+                     initial={"kept": pair[0].pk})
+    if request.method == "POST" and form.is_valid():
+        kept_id = form.cleaned_data["kept"]
+        duplicate_id = other.pk if kept_id == person.pk else person.pk
+        try:
+            kept = services.merge_people(access=access, duplicate_id=duplicate_id, kept_id=kept_id)
+        except errors.DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The two records are merged into %(name)s (#%(number)s).")
+                             % {"name": kept.full_name, "number": kept.pk})
+            return redirect(kept)
+    return render(request, "carehub/person_merge.html", {
+        "person": person, "other": other, "pair": pair, "form": form,
+        # Counts of what each record holds (the same as the erasure page's), so the coordinator keeps the right one.
+        "summaries": [(p, privacy.erasure_preview(p)) for p in pair],
+    })
 
 
 @login_required
@@ -91,14 +187,15 @@ def person_detail(request, pk):
     access = access_for(request.user)
     if not permissions.can_list_people(access):
         return forbidden(request)
-    try:
-        person = selectors.person_for(access, pk)
-    except errors.NotFound:
-        raise Http404
+    person, moved = _person_or_successor(request, access, pk)
+    if moved:
+        return moved
     return render(request, "carehub/person_detail.html",
                   {"person": person, "sections": app_sections("person_section", access, person),
                    "phone_display": phones.for_display(person.phone),
                    "sent": selectors.person_messages(access, person),
+                   "can_edit": permissions.can_edit_person(access, person),
+                   "can_merge": permissions.can_merge_people(access, person, person),
                    "can_manage_privacy": permissions.can_manage_privacy_of(access, person)})
 
 

@@ -22,6 +22,7 @@ class LendingConfig(AppConfig):
         export_person="lending.privacy.export_person",
         erase_person="lending.privacy.erase_person",
         erasure_preview="lending.privacy.erasure_preview",
+        merge_person="lending.merge.merge_person",
         load_demo="lending.demo.load",
         send_reminders="lending.reminders.send",
         integrity_checks="lending.integrity.checks",

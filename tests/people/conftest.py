@@ -1,0 +1,16 @@
+"""People tests run on a frozen clock: a Tuesday mid-morning in Barcelona."""
+
+from datetime import datetime
+
+import pytest
+import time_machine
+
+from carehub.timezones import LOCAL_TZ
+
+FROZEN_AT = datetime(2026, 3, 10, 10, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(FROZEN_AT, tick=False) as traveller:
+        yield traveller
