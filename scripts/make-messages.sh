@@ -10,8 +10,10 @@ APPS=${*:-carehub lending activities advice}
 for app in $APPS; do
   rm -rf "$app/_templates" && mkdir -p "$app/_templates" "$app/locale"
   if [ "$app" = carehub ]; then
-    for t in templates/*.html templates/carehub templates/registration templates/notifications templates/admin; do
-      ln -s "../../$t" "$app/_templates/"
+    # The core's own pages: the shared ones and those of its sub-packages (accounts, desk, today, insights...).
+    for t in templates/*.html templates/carehub templates/registration templates/notifications templates/admin \
+             templates/accounts templates/desk templates/today; do
+      [ -e "$t" ] && ln -s "../../$t" "$app/_templates/"
     done
   else
     ln -s "../../templates/$app" "$app/_templates/$app"
