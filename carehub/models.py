@@ -343,3 +343,5 @@ class PrivacyRecord(models.Model):
 
 # The notification layer's tables belong to this app (carehub/notifications/models.py).
 from carehub.notifications.models import Channel, Message, MessageStatus  # noqa: E402,F401
+# Online accounts' tables (carehub/accounts/models.py): password resets and their rate limits.
+from carehub.accounts.models import PasswordReset, RateLimitHit  # noqa: E402,F401

@@ -106,6 +106,12 @@ def can_merge_people(access: Access, duplicate, kept) -> bool:
     return access.is_admin or all((Role.COORDINATOR, p.home_hub_id) in access.roles for p in (duplicate, kept))
 
 
+def can_issue_reset_code(access: Access, person) -> bool:
+    """Give a person a one-time code to set a new password (carehub.accounts): the desk and coordinators of
+    their home hub, who know them; whether the account may be reset that way is the service's rule."""
+    return can_act_for_people_at(access, person.home_hub_id)
+
+
 def can_coordinate(access: Access, hub_id: int) -> bool:
     """Programme, stock and configuration of a hub."""
     return access.is_admin or (Role.COORDINATOR, hub_id) in access.roles
