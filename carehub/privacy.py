@@ -4,7 +4,8 @@ Each app contributes through the registry (carehub/registry.py):
 
 - ``export_person(person) -> dict``: what the app holds about the person, JSON-ready (strings, numbers, lists);
 - ``erase_person(person, *, by) -> None``: wipe the app's personal values of the person, in its live rows
-  AND in its history rows, keeping what the aggregates need (dates, statuses, hubs). It may raise a
+  AND in its history rows, keeping unchanged every field a planners' figure reads (dates, statuses, kinds,
+  counts, hubs, record keys), so that no figure of any period moves. It may raise a
   DomainError to refuse (e.g. an item is still on loan); then nothing at all is erased;
 - ``erasure_preview(person) -> dict``: counts for the confirmation page.
 
@@ -76,6 +77,8 @@ def _core_export(person: Person) -> dict:
         "preferred_language": person.preferred_language,
         "home_hub": {"slug": person.home_hub.slug, "name": person.home_hub.name},
         "document_number": person.document_number,
+        "birth_year": person.birth_year,
+        "email_verified_at": iso(person.email_verified_at),
         "consent_given_at": iso(person.consent_given_at),
         "registered_at": iso(person.created_at),
         "erased_at": iso(person.erased_at),
@@ -100,6 +103,7 @@ def _core_export(person: Person) -> dict:
                 "email": row.email,
                 "preferred_language": row.preferred_language,
                 "document_number": row.document_number,
+                "birth_year": row.birth_year,
             }
             for row in history
         ],
@@ -158,12 +162,35 @@ def _deactivate_account(user) -> None:
         model.objects.filter(username=old_username).delete()
 
 
-def _scrub_person_history(person: Person, registered_on) -> None:
+# What identifies a person on their row, and the value each becomes. Everything else stays exactly as it was,
+# because the planners' figures read it: `created_at` (new people per day, month, year), `home_hub`,
+# `record_key` (disclosure control: the noise of every cell the person is in); `preferred_language` and
+# `notify_by` identify nobody.
+PERSONAL_FIELDS = {
+    "first_name": ERASED_NAME, "last_name": "", "phone": "", "email": "", "email_verified_at": None,
+    "document_number": "", "birth_year": None, "consent_given_at": None, "user": None,
+}
+
+
+def _wipe(person: Person, by) -> None:
+    """Wipe the person row's identifying values (live row, then every earlier version of it)."""
+    for name, value in PERSONAL_FIELDS.items():
+        setattr(person, name, value)
+    person.registered_by = None
+    person.erased_at = timezone.now()
+    person._history_user = by
+    person.save()
+    _scrub_person_history(person)
+
+
+def _scrub_person_history(person: Person) -> None:
     """Every earlier version of the person row loses its personal values (the history table is not
-    audited itself, so an UPDATE is the right tool here)."""
+    audited itself, so an UPDATE is the right tool here). Dates stay: the versions' own and `created_at`."""
+    history = Person.history.model
+    tracked = {field.name for field in history._meta.fields}
     Person.history.model.objects.filter(id=person.pk).update(
-        first_name=ERASED_NAME, last_name="", phone="", email="", document_number="", consent_given_at=None,
-        user=None, created_at=registered_on, history_change_reason=None,
+        **{name: value for name, value in PERSONAL_FIELDS.items() if name in tracked},
+        history_change_reason=None,
     )
     # Admin log lines name the object they changed.
     LogEntry.objects.filter(
@@ -171,20 +198,41 @@ def _scrub_person_history(person: Person, registered_on) -> None:
     ).update(object_repr=ERASED_NAME, change_message="")
 
 
+def _merged_into(person_id: int) -> list[int]:
+    """The tombstones of duplicates merged into this person, directly or through another merge: they still
+    hold the person's details as typed the other time, so they go with the person."""
+    found, frontier = [], [person_id]
+    while frontier:
+        frontier = list(Person.objects.filter(merged_into_id__in=frontier).exclude(pk__in=found)
+                        .values_list("pk", flat=True))
+        found += frontier
+    return found
+
+
 def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecord:
-    """Erase a person: personal values go everywhere (live rows and history); what aggregates need stays.
+    """Erase a person: personal values go everywhere (live rows and history); what the figures need stays.
 
-    Kept: the person row's id, home hub, preferred language and year of registration; loans, holds, bookings
-    and appointments with their dates, statuses and hubs. Wiped: names, contacts, document number, consent
-    time, free text (notes, reasons), the online account's login. Upcoming bookings, appointments and open
-    holds are cancelled (places go to the next in line). Refused while an item is still on loan to the person.
+    Kept, unchanged, so that no published figure of any period moves: the person row's id, home hub,
+    registration time, record key and preferred language; loans, holds, bookings and appointments with their
+    dates, statuses, kinds, counts and hubs. Wiped: names, contacts, document number, year of birth, consent
+    time, free text (notes, reasons), the online account's login; the same on the tombstones of duplicates
+    merged into the person. Upcoming bookings, appointments and open holds are cancelled (places go to the
+    next in line). Refused while an item is still on loan to the person.
 
-    Locks the person row, then lets each app lock its own rows; one transaction, so a refusal or a failure
-    leaves everything as it was.
+    Locks the person row (with their tombstones), then lets each app lock its own rows; one transaction, so a
+    refusal or a failure leaves everything as it was.
     """
     _check_reason(reason)
     with transaction.atomic():
-        person = _person_or_404(access, person_id, lock=True)
+        # The person and the tombstones of their merged duplicates, locked in one call (primary-key order).
+        _person_or_404(access, person_id)
+        people = Person.objects.select_related("home_hub", "user")
+        rows = {row.pk: row for row in locking.lock_rows(
+            people.filter(pk__in=[person_id, *_merged_into(person_id)]))}
+        person = rows.pop(person_id, None)
+        if person is None:  # gone since it was looked up
+            raise errors.NotFound(_("No person with this number in your hub."), code="person_not_found")
+        tombstones = list(rows.values())
         if not permissions.can_manage_privacy_of(access, person):
             raise errors.PermissionDenied(_("Only the coordinators of the person's hub can erase their data."),
                                           code="erase_forbidden")
@@ -199,23 +247,13 @@ def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecor
             erase(person, by=access.user)
 
         user = person.user
-        registered_on = person.created_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-        person.first_name = ERASED_NAME
-        person.last_name = ""
-        person.phone = ""
-        person.email = ""
-        person.document_number = ""
-        person.consent_given_at = None
-        person.user = None
-        person.registered_by = None
-        person.created_at = registered_on
-        person.erased_at = timezone.now()
-        person._history_user = access.user
-        person.save()
+        _wipe(person, access.user)
+        for tombstone in tombstones:
+            if tombstone.erased_at is None:
+                _wipe(tombstone, access.user)
         # Messages repeat the person's name and contact; none is needed by a figure. Undelivered ones go too
         # (a worker that had claimed one finds nothing left to send).
-        Message.objects.filter(person=person).delete()
-        _scrub_person_history(person, registered_on)
+        Message.objects.filter(person__in=[person, *tombstones]).delete()
         if user is not None:
             _deactivate_account(user)
         return PrivacyRecord.objects.create(kind=PrivacyRecord.Kind.ERASURE, person=person, hub=person.home_hub,

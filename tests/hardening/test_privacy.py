@@ -101,18 +101,40 @@ def test_anonymous_gets_401(client, rich_person):
 
 
 # --- erasure --------------------------------------------------------------------------------------------
-def test_erasure_wipes_personal_fields_and_keeps_hub_and_year(client, coordinator, rich_person, hub):
+def test_erasure_wipes_personal_fields_and_keeps_hub_registration_and_record_key(client, coordinator,
+                                                                                 rich_person, hub):
     person = rich_person["person"]
-    year = person.created_at.year
+    Person.objects.filter(pk=person.pk).update(birth_year=1958)
+    registered, record_key = person.created_at, person.record_key
     response = erase(client, person, bearer(coordinator))
     assert response.status_code == 200, response.content
     person.refresh_from_db()
     assert (person.first_name, person.last_name, person.phone, person.email, person.document_number) == (
         "[erased]", "", "", "", "")
-    assert person.consent_given_at is None and person.user_id is None
+    assert person.consent_given_at is None and person.user_id is None and person.birth_year is None
+    assert person.email_verified_at is None
     assert person.home_hub == hub
-    assert person.created_at.year == year
+    # The figures read these: the registration time to the microsecond (new people per day), the record key
+    # (disclosure control).
+    assert (person.created_at, person.record_key) == (registered, record_key)
     assert person.erased_at is not None
+    assert not Person.history.filter(id=person.pk).exclude(birth_year=None).exists()
+
+
+def test_erasure_also_wipes_the_duplicates_merged_into_the_person(client, coordinator, rich_person, hub):
+    person = rich_person["person"]
+    duplicate = Person.objects.create(home_hub=hub, first_name="Montse", last_name="Garcia Pujol",
+                                      phone="600 111 222", birth_year=1958)
+    older = Person.objects.create(home_hub=hub, first_name="M.", last_name="Garcia Pujol")
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=person)
+    Person.objects.filter(pk=older.pk).update(merged_into=duplicate)  # merged before, into the duplicate
+    assert erase(client, person, bearer(coordinator)).status_code == 200
+    for tombstone in (duplicate, older):
+        tombstone.refresh_from_db()
+        assert (tombstone.first_name, tombstone.last_name, tombstone.phone, tombstone.birth_year) == (
+            "[erased]", "", "", None)
+        assert tombstone.erased_at is not None
+    assert texts_mentioning(["Montse", "Garcia Pujol"]) == []
 
 
 def test_erasure_leaves_no_personal_value_in_any_table_or_history(client, coordinator, rich_person):
