@@ -168,7 +168,7 @@ def verification_token(person: Person) -> str:
 def _send_email_verification(person: Person) -> None:
     link = settings.SITE_URL + reverse("email-confirm", kwargs={"token": verification_token(person)})
     notify(person, kind="email_verification", channel="email", related=person,
-           occasion=f"{person.email}:{timezone.now().isoformat()}",
+           occasion=f"{person.email}:{secrets.token_hex(8)}",  # each sending is its own message
            context={"link": link, "valid_days": limit("EMAIL_VERIFICATION_DAYS")})
 
 
