@@ -288,8 +288,15 @@ LOGGING = {
 }
 
 # --- domain ---------------------------------------------------------------------------------------------
-# Counts under this are shown as "<5" to planners (Open Data BCN shows them as "..").
-SUPPRESS_BELOW = 5
+# The planners' figures are published through cell-key perturbation (carehub/insights/perturbation.py,
+# docs/insights.md): every count gets a fixed noise from this table; perturbed counts under `threshold` show "<5".
+INSIGHTS_PERTURBATION = {
+    "threshold": 5,
+    "noise": {-2: 0.10, -1: 0.20, 0: 0.40, 1: 0.20, 2: 0.10},  # noise: probability (counts of 3 and more)
+    "columns": 256,  # the table's cell-key positions
+    "band_base": 20,  # rates from fewer (perturbed) records than this, within `band` of 0 or 1, show as a band
+    "band": 0.10,
+}
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Insights figures are cached this long (0 turns it off). With several workers, set REDIS_URL so that they

@@ -1,4 +1,6 @@
-"""/api/v1/insights: the planners' figures as JSON. Aggregates only; suppressed figures are null."""
+"""/api/v1/insights: the planners' figures as JSON. Aggregates only, perturbed (carehub/insights/perturbation.py):
+figures not published ("<5" on the page), or with nothing to compute them from, are null; a rate published as
+a band is null with its band in `bands`."""
 
 from datetime import date
 
@@ -26,7 +28,9 @@ def _figure_fields() -> dict:
     fields = {}
     for figure in FIGURES:
         kind = int if figure.kind == "count" else float
-        fields[figure.key] = (kind | None, Field(None, description=f"{figure.label} (null when suppressed)"))
+        fields[figure.key] = (kind | None, Field(None, description=f"{figure.label} (null when not published)"))
+    fields["bands"] = (dict[str, dict[str, float]], Field(
+        default_factory=dict, description='Rates published as a band: {"overdue_rate": {"at_least": 0.9}}'))
     return fields
 
 
@@ -59,13 +63,15 @@ class HubMonthlyOut(Schema):
 
 
 def _figures(values: dict) -> dict:
-    return {f.key: selectors.rounded(f, values[f.key]) for f in FIGURES}
+    bands = {f.key: selectors.band_of(values[f.key]) for f in FIGURES if selectors.band_of(values[f.key])}
+    return {**{f.key: selectors.rounded(f, values[f.key]) for f in FIGURES}, "bands": bands}
 
 
 @router.get("/hubs", response={200: list[HubFiguresOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def hub_figures(request, filters: Query[HubsIn]):
     """Every hub the caller may see (planners, administrators: all; coordinators: their own), side by side,
-    for a period and optionally a district. Counts under 5, and rates from fewer than 5 people, are null."""
+    for a period and optionally a district. Every count is perturbed (within ±2, the same every time); counts
+    under 5 after perturbation, and rates from fewer than 5, are null."""
     access = caller(request)
     period = selectors.parse_period(filters.date_from, filters.date_to)
     district = selectors.parse_district(filters.district)
@@ -80,7 +86,7 @@ def hub_figures(request, filters: Query[HubsIn]):
 @router.get("/hubs/{slug}/monthly",
             response={200: HubMonthlyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def hub_monthly(request, slug: str, filters: Query[PeriodIn]):
-    """One hub's figures month by month (suppressed months are null, with complementary suppression)."""
+    """One hub's figures month by month, each month perturbed as a cell of its own."""
     access = caller(request)
     period = selectors.parse_period(filters.date_from, filters.date_to)
     hub = selectors.hub_for_insights(access, slug[:80])

@@ -196,7 +196,7 @@ def cached_compute(hub_ids: list[int], buckets: list[Bucket]) -> dict:
     if not seconds:
         return compute(hub_ids, buckets)
     spec = repr((sorted(hub_ids), [(b.index, b.first_day, b.last_day) for b in buckets], connection.vendor))
-    key = "insights:" + hashlib.sha256(spec.encode()).hexdigest()
+    key = "insights:v2:" + hashlib.sha256(spec.encode()).hexdigest()
     result = cache.get(key)
     if result is None:
         result = compute(hub_ids, buckets)
@@ -204,21 +204,26 @@ def cached_compute(hub_ids: list[int], buckets: list[Bucket]) -> dict:
     return result
 
 
-def compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None) -> dict:
+def compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None,
+            record_keys: bool = True) -> dict:
     """See `_compute`. On PostgreSQL, runs with JIT compilation off: compiling these expression-heavy aggregates
     costs more than it saves (whole city over three years, measured: about 800 ms with JIT, 550 ms without)."""
     if connection.vendor != "postgresql":
-        return _compute(hub_ids, buckets, now=now)
+        return _compute(hub_ids, buckets, now=now, record_keys=record_keys)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-        return _compute(hub_ids, buckets, now=now)
+        return _compute(hub_ids, buckets, now=now, record_keys=record_keys)
 
 
-def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None) -> dict:
+def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None,
+             record_keys: bool = True) -> dict:
     """Raw figures: {(hub_id, bucket_index): {key: number}}, for every hub and bucket (zeros included).
 
-    Keys starting with "_" are the bases the rates were computed from (for suppression), never shown.
+    Keys starting with "_" are the bases the rates were computed from, never shown. Beside each count, its
+    cell key's sum "<count>_key": the sum of the record keys of the records counted, from the same aggregate
+    (perturbation.py turns both into the published value). `record_keys=False` leaves the sums out (0): the
+    same aggregates without perturbation, for the bench's comparison.
     A fixed number of queries (nine), whatever the size of the data or the number of hubs and buckets.
     """
     now = now or timezone.now()
@@ -234,70 +239,99 @@ def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None 
                 for key, number in zip(keys, numbers):
                     cell[key] = number
 
+    def rk(column: str) -> str:
+        """A record key column, or 0 when the sums are left out."""
+        return column if record_keys else "0"
+
     in_bucket = "{col} >= b.column2 AND {col} < b.column3"
     ts = d.ts_param
 
     # People reached (distinct people over loans, confirmed bookings and appointments) and, from the same single
-    # pass over the bookings (the largest table), attendance and waitlists: rows are first grouped per person,
-    # which makes the distinct count a plain SUM and avoids a second scan of a million bookings.
+    # pass over the bookings (the largest table), attendance, waitlists and the confirmed places of sessions
+    # held: rows are first grouped per person, which makes the distinct count a plain SUM and avoids a second
+    # scan of a million bookings. A person's key comes from the person's row, joined once per (hub, bucket,
+    # person) group; the bookings' keys are summed as they go.
     loan_hub, lparams = _in("l.hub_id", hub_ids)
     act_hub, aparams = _in("a.hub_id", hub_ids)
     ap_hub, apparams = _in("ap.hub_id", hub_ids)
     past = f"s.starts_at < {ts}"
+    attended = f"bk.attendance = 'attended' AND {past}"
+    no_show = f"bk.attendance = 'no_show' AND {past}"
+    waitlisted = "bk.status = 'waitlisted'"
+    confirmed_held = f"bk.status = 'confirmed' AND {past}"
+    bk_key = rk("bk.record_key")
+    person_key = f"SUM(pp.reached * {rk('p.record_key')})"
     sql = f"""
-        SELECT hub_id, k, SUM(reached), SUM(attended), SUM(no_show), SUM(waitlisted) FROM (
-          SELECT hub_id, k, person_id, MAX(reached) AS reached, SUM(attended) AS attended,
-                 SUM(no_show) AS no_show, SUM(waitlisted) AS waitlisted FROM (
+        SELECT pp.hub_id, pp.k, SUM(pp.reached), {person_key},
+               SUM(pp.attended), SUM(pp.attended_key), SUM(pp.no_show), SUM(pp.no_show_key),
+               SUM(pp.waitlisted), SUM(pp.waitlisted_key), SUM(pp.confirmed_held), SUM(pp.confirmed_held_key)
+        FROM (
+          SELECT hub_id, k, person_id, MAX(reached) AS reached,
+                 SUM(attended) AS attended, SUM(attended_key) AS attended_key,
+                 SUM(no_show) AS no_show, SUM(no_show_key) AS no_show_key,
+                 SUM(waitlisted) AS waitlisted, SUM(waitlisted_key) AS waitlisted_key,
+                 SUM(confirmed_held) AS confirmed_held, SUM(confirmed_held_key) AS confirmed_held_key FROM (
             SELECT l.hub_id AS hub_id, b.column1 AS k, l.borrower_id AS person_id, 1 AS reached,
-                   0 AS attended, 0 AS no_show, 0 AS waitlisted
+                   0 AS attended, 0 AS attended_key, 0 AS no_show, 0 AS no_show_key,
+                   0 AS waitlisted, 0 AS waitlisted_key, 0 AS confirmed_held, 0 AS confirmed_held_key
               FROM {_t(Loan)} l JOIN {values} b ON {in_bucket.format(col="l.lent_at")} WHERE {loan_hub}
             UNION ALL
             SELECT a.hub_id, b.column1, bk.person_id,
                    CASE WHEN bk.status = 'confirmed' THEN 1 ELSE 0 END,
-                   CASE WHEN bk.attendance = 'attended' AND {past} THEN 1 ELSE 0 END,
-                   CASE WHEN bk.attendance = 'no_show' AND {past} THEN 1 ELSE 0 END,
-                   CASE WHEN bk.status = 'waitlisted' THEN 1 ELSE 0 END
+                   CASE WHEN {attended} THEN 1 ELSE 0 END, CASE WHEN {attended} THEN {bk_key} ELSE 0 END,
+                   CASE WHEN {no_show} THEN 1 ELSE 0 END, CASE WHEN {no_show} THEN {bk_key} ELSE 0 END,
+                   CASE WHEN {waitlisted} THEN 1 ELSE 0 END, CASE WHEN {waitlisted} THEN {bk_key} ELSE 0 END,
+                   CASE WHEN {confirmed_held} THEN 1 ELSE 0 END,
+                   CASE WHEN {confirmed_held} THEN {bk_key} ELSE 0 END
               FROM {_t(Booking)} bk JOIN {_t(Session)} s ON s.id = bk.session_id
               JOIN {_t(Activity)} a ON a.id = s.activity_id
               JOIN {values} b ON {in_bucket.format(col="s.starts_at")}
              WHERE s.status = 'scheduled' AND bk.status IN ('confirmed', 'waitlisted') AND {act_hub}
             UNION ALL
-            SELECT ap.hub_id, b.column1, ap.person_id, 1, 0, 0, 0
+            SELECT ap.hub_id, b.column1, ap.person_id, 1, 0, 0, 0, 0, 0, 0, 0, 0
               FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
              WHERE ap.status <> 'cancelled' AND {ap_hub}
           ) activity_rows GROUP BY hub_id, k, person_id
-        ) per_person GROUP BY hub_id, k"""
-    put(_fetch(sql, vparams + lparams + [d.ts(now), d.ts(now)] + vparams + aparams + vparams + apparams),
-        ["people_reached", "_attended", "_no_show", "waitlist_size"])
+        ) pp {f"JOIN {_t(Person)} p ON p.id = pp.person_id" if record_keys else ""}
+        GROUP BY pp.hub_id, pp.k"""
+    put(_fetch(sql, vparams + lparams + [d.ts(now)] * 6 + vparams + aparams + vparams + apparams),
+        ["people_reached", "people_reached_key", "_attended", "_attended_key", "_no_show", "_no_show_key",
+         "waitlist_size", "waitlist_size_key", "_places_confirmed", "_places_confirmed_key"])
 
     # New people: registered in the bucket, by home hub.
     p_hub, pparams = _in("p.home_hub_id", hub_ids)
-    sql = f"""SELECT p.home_hub_id, b.column1, COUNT(*) FROM {_t(Person)} p
-              JOIN {values} b ON {in_bucket.format(col="p.created_at")} WHERE {p_hub} GROUP BY p.home_hub_id, b.column1"""
-    put(_fetch(sql, vparams + pparams), ["new_people"])
+    sql = f"""SELECT p.home_hub_id, b.column1, COUNT(*), SUM({rk("p.record_key")}) FROM {_t(Person)} p
+              JOIN {values} b ON {in_bucket.format(col="p.created_at")} WHERE {p_hub}
+              GROUP BY p.home_hub_id, b.column1"""
+    put(_fetch(sql, vparams + pparams), ["new_people", "new_people_key"])
 
     # Loans lent in the bucket; loans due in the bucket (before today) and how many of them were late.
     late = f"(l.returned_at IS NULL OR {d.local_date('l.returned_at')} > l.due_on)"
     due = f"(l.due_on >= b.column4 AND l.due_on < b.column5 AND l.due_on < {d.date_param})"
+    lent = in_bucket.format(col="l.lent_at")
+    l_key = rk("l.record_key")
     sql = f"""
         SELECT l.hub_id, b.column1,
-               SUM(CASE WHEN {in_bucket.format(col="l.lent_at")} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {due} THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {due} AND {late} THEN 1 ELSE 0 END)
+               SUM(CASE WHEN {lent} THEN 1 ELSE 0 END), SUM(CASE WHEN {lent} THEN {l_key} ELSE 0 END),
+               SUM(CASE WHEN {due} THEN 1 ELSE 0 END), SUM(CASE WHEN {due} THEN {l_key} ELSE 0 END),
+               SUM(CASE WHEN {due} AND {late} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {due} AND {late} THEN {l_key} ELSE 0 END)
           FROM {_t(Loan)} l JOIN {values} b
-            ON ({in_bucket.format(col="l.lent_at")}) OR (l.due_on >= b.column4 AND l.due_on < b.column5)
+            ON ({lent}) OR (l.due_on >= b.column4 AND l.due_on < b.column5)
          WHERE {loan_hub}
          GROUP BY l.hub_id, b.column1"""
-    put(_fetch(sql, [d.day(today), d.day(today)] + vparams + lparams), ["loans", "_loans_due", "_loans_late"])
+    put(_fetch(sql, [d.day(today)] * 4 + vparams + lparams),
+        ["loans", "loans_key", "_loans_due", "_loans_due_key", "_loans_late", "_loans_late_key"])
 
     # Item utilisation: item-days on loan (clipped to the bucket) over item-days in stock.
     loan_end = f"COALESCE(l.returned_at, {ts})"
     sql = f"""
-        SELECT l.hub_id, b.column1, COUNT(*),
+        SELECT l.hub_id, b.column1, COUNT(*), SUM({l_key}),
                SUM({d.days(d.greatest('l.lent_at', 'b.column2'), d.least(loan_end, 'b.column3'))})
           FROM {_t(Loan)} l JOIN {values} b ON l.lent_at < b.column3 AND {loan_end} > b.column2
          WHERE {loan_hub} GROUP BY l.hub_id, b.column1"""
-    put(_fetch(sql, [d.ts(now)] + vparams + [d.ts(now)] + lparams), ["_loans_overlapping", "_item_days_on_loan"])
+    put(_fetch(sql, [d.ts(now)] + vparams + [d.ts(now)] + lparams),
+        ["_loans_overlapping", "_loans_overlapping_key", "_item_days_on_loan"])
     i_hub, iparams = _in("i.hub_id", hub_ids)
     sql = f"""
         SELECT i.hub_id, b.column1, SUM({d.days(d.greatest('i.created_at', 'b.column2'), 'b.column3')})
@@ -305,37 +339,44 @@ def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None 
          WHERE {i_hub} GROUP BY i.hub_id, b.column1"""
     put(_fetch(sql, vparams + iparams), ["_item_days"])
 
-    # Sessions held in the bucket (before now): places offered and confirmed.
+    # Sessions held in the bucket (before now) and the places they offered (their confirmed places come from
+    # the bookings above, with the bookings' keys).
     sql = f"""
-        SELECT a.hub_id, b.column1, COUNT(*), SUM(s.capacity), SUM(s.confirmed_count)
+        SELECT a.hub_id, b.column1, COUNT(*), SUM({rk("s.record_key")}), SUM(s.capacity)
           FROM {_t(Session)} s JOIN {_t(Activity)} a ON a.id = s.activity_id
           JOIN {values} b ON {in_bucket.format(col="s.starts_at")}
          WHERE s.status = 'scheduled' AND s.starts_at < {ts} AND {act_hub}
          GROUP BY a.hub_id, b.column1"""
-    put(_fetch(sql, vparams + [d.ts(now)] + aparams),
-        ["sessions_held", "_places_offered", "_places_confirmed"])
+    put(_fetch(sql, vparams + [d.ts(now)] + aparams), ["sessions_held", "sessions_held_key", "_places_offered"])
 
     # Advice appointments.
+    ap_key = rk("ap.record_key")
     sql = f"""
-        SELECT ap.hub_id, b.column1, COUNT(*),
+        SELECT ap.hub_id, b.column1, COUNT(*), SUM({ap_key}),
                SUM(CASE WHEN ap.status = 'attended' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN ap.status = 'no_show' THEN 1 ELSE 0 END)
+               SUM(CASE WHEN ap.status = 'attended' THEN {ap_key} ELSE 0 END),
+               SUM(CASE WHEN ap.status = 'no_show' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN ap.status = 'no_show' THEN {ap_key} ELSE 0 END)
           FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
          WHERE ap.status <> 'cancelled' AND {ap_hub} GROUP BY ap.hub_id, b.column1"""
-    put(_fetch(sql, vparams + apparams), ["advice_appointments", "_advice_attended", "_advice_no_show"])
+    put(_fetch(sql, vparams + apparams), ["advice_appointments", "advice_appointments_key", "_advice_attended",
+                                          "_advice_attended_key", "_advice_no_show", "_advice_no_show_key"])
 
     # Medians, portable: number the values per group with window functions and average the middle one(s).
     h_hub, hparams = _in("h.hub_id", hub_ids)
     hold_waits = f"""
-        SELECT h.hub_id AS hub_id, b.column1 AS k, {d.days('h.created_at', 'h.closed_at')} AS v
+        SELECT h.hub_id AS hub_id, b.column1 AS k, {d.days('h.created_at', 'h.closed_at')} AS v,
+               {rk("h.record_key")} AS rk
           FROM {_t(Hold)} h JOIN {values} b ON {in_bucket.format(col="h.closed_at")}
          WHERE h.status = 'fulfilled' AND {h_hub}"""
-    put(_fetch(_median_sql(hold_waits, d), vparams + hparams), ["median_hold_wait_days", "_holds_fulfilled"])
+    put(_fetch(_median_sql(hold_waits, d), vparams + hparams),
+        ["median_hold_wait_days", "_holds_fulfilled", "_holds_fulfilled_key"])
     advice_waits = f"""
-        SELECT ap.hub_id AS hub_id, b.column1 AS k, {d.days('ap.created_at', 'ap.starts_at')} AS v
+        SELECT ap.hub_id AS hub_id, b.column1 AS k, {d.days('ap.created_at', 'ap.starts_at')} AS v, {ap_key} AS rk
           FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
          WHERE ap.status <> 'cancelled' AND {ap_hub}"""
-    put(_fetch(_median_sql(advice_waits, d), vparams + apparams), ["median_days_to_advice", "_appointments_timed"])
+    put(_fetch(_median_sql(advice_waits, d), vparams + apparams),
+        ["median_days_to_advice", "_appointments_timed", "_appointments_timed_key"])
 
     for cell in result.values():
         _derive(cell)
@@ -343,14 +384,16 @@ def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None 
 
 
 def _median_sql(values_sql: str, dialect: _Dialect | None = None) -> str:
+    """(hub_id, k, median of v, count, sum of rk) per group of `values_sql`'s (hub_id, k, v, rk) rows."""
     if dialect is not None and dialect.pg:
-        return f"""SELECT hub_id, k, percentile_cont(0.5) WITHIN GROUP (ORDER BY v), COUNT(*)
+        return f"""SELECT hub_id, k, percentile_cont(0.5) WITHIN GROUP (ORDER BY v), COUNT(*), SUM(rk)
                    FROM ({values_sql}) vals GROUP BY hub_id, k"""
     return f"""
-        SELECT hub_id, k, AVG(v), MAX(n) FROM (
+        SELECT hub_id, k, AVG(v), MAX(n), MAX(keys) FROM (
           SELECT hub_id, k, v,
                  ROW_NUMBER() OVER (PARTITION BY hub_id, k ORDER BY v) AS rn,
-                 COUNT(*) OVER (PARTITION BY hub_id, k) AS n
+                 COUNT(*) OVER (PARTITION BY hub_id, k) AS n,
+                 SUM(rk) OVER (PARTITION BY hub_id, k) AS keys
             FROM ({values_sql}) vals
         ) ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY hub_id, k"""
 
@@ -359,18 +402,21 @@ def _ratio(numerator, denominator):
     return float(numerator) / float(denominator) if denominator else None
 
 
+COUNT_KEYS = ("people_reached", "new_people", "loans", "_loans_due", "_loans_late", "_loans_overlapping",
+              "sessions_held", "_places_offered", "_places_confirmed", "_attended", "_no_show", "waitlist_size",
+              "advice_appointments", "_advice_attended", "_advice_no_show", "_holds_fulfilled",
+              "_appointments_timed")
+
+
 def _derive(cell: dict) -> None:
-    """Fill zeros for what had no rows, and compute the rates from the raw counts."""
-    for key in ("people_reached", "new_people", "loans", "_loans_due", "_loans_late", "_loans_overlapping",
-                "_item_days_on_loan", "_item_days", "sessions_held", "_places_offered", "_places_confirmed",
-                "_attended", "_no_show", "waitlist_size", "advice_appointments", "_advice_attended",
-                "_advice_no_show", "_holds_fulfilled", "_appointments_timed"):
-        cell[key] = cell.get(key) or 0
-    for key in ("people_reached", "new_people", "loans", "_loans_due", "_loans_late", "_loans_overlapping",
-                "sessions_held", "_places_offered", "_places_confirmed", "_attended", "_no_show", "waitlist_size",
-                "advice_appointments", "_advice_attended", "_advice_no_show", "_holds_fulfilled",
-                "_appointments_timed"):
-        cell[key] = int(cell[key])
+    """Fill zeros for what had no rows, and compute the raw rates from the raw counts (the published ones are
+    computed from the perturbed counts, in perturbation.py)."""
+    for key in COUNT_KEYS:
+        cell[key] = int(cell.get(key) or 0)
+        if key != "_places_offered":
+            cell[f"{key}_key"] = int(cell.get(f"{key}_key") or 0)
+    for key in ("_item_days_on_loan", "_item_days"):
+        cell[key] = float(cell.get(key) or 0)
     cell["item_utilisation"] = _ratio(cell["_item_days_on_loan"], cell["_item_days"])
     if cell["item_utilisation"] is not None:
         cell["item_utilisation"] = min(cell["item_utilisation"], 1.0)

@@ -1,4 +1,4 @@
-"""What a caller may see of the insights, already suppressed: the hubs table and a hub's monthly series.
+"""What a caller may see of the insights, already perturbed: the hubs table and a hub's monthly series.
 
 Scoped by `carehub.permissions` (insights section): planners and administrators see every hub, a coordinator
 their own hub(s) only, nobody else anything. Nothing here ever reads or returns a person.
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from carehub import errors, permissions
 from carehub.models import District, Hub
 
-from . import metrics, suppression
+from . import metrics, perturbation
 from .metrics import COUNT, DAYS, FIGURES, FIGURES_BY_KEY, PER_1000, RATE
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)  # keeps date arithmetic far from year 9999
@@ -77,32 +77,60 @@ def insights_hub_ids(access) -> frozenset | None:
 
 # --- formatting -----------------------------------------------------------------------------------------
 def display(figure, value) -> str:
-    """How a figure is shown on the page and in the CSV: "<5" when suppressed."""
+    """How a published figure is shown on the page: "<5" when not published, "–" when there is nothing to
+    compute it from, "≥ 90 %" / "≤ 10 %" for a band."""
     if value is None:
-        return suppression.SUPPRESSED_TEXT
+        return perturbation.SUPPRESSED_TEXT
+    if value is perturbation.NO_BASE:
+        return perturbation.NO_BASE_TEXT
+    if isinstance(value, perturbation.Band):
+        if value.at_least is not None:
+            return f"≥ {number_format(round(100 * value.at_least), 0)} %"
+        return f"≤ {number_format(round(100 * value.at_most), 0)} %"
     if figure.kind == COUNT:
         return number_format(value, 0, force_grouping=True)
+    # Rounded here, the same way as the exports (number_format alone cuts the digits off: 41.75 -> "41,7").
     if figure.kind == RATE:
-        return f"{number_format(100.0 * value, 1)} %"
+        return f"{number_format(export_value(figure, value), 1)} %"
     if figure.kind in (PER_1000, DAYS):
-        return number_format(value, 1)
+        return number_format(export_value(figure, value), 1)
     return str(value)
 
 
 def rounded(figure, value):
-    """The API's number: counts as integers, the rest to two decimals (rates as shares 0..1, to four)."""
-    if value is None:
+    """The API's number: counts as integers, the rest to two decimals (rates as shares 0..1, to four);
+    null when not published, when there is nothing to compute it from, or for a band (see `band_of`)."""
+    if not perturbation.is_number(value):
         return None
     if figure.kind == COUNT:
         return int(value)
     return round(float(value), 4 if figure.kind == RATE else 2)
 
 
+def band_of(value) -> dict | None:
+    """The API's description of a band: {"at_least": 0.9} or {"at_most": 0.1}; None for anything else."""
+    if not isinstance(value, perturbation.Band):
+        return None
+    return {"at_least": value.at_least} if value.at_least is not None else {"at_most": value.at_most}
+
+
+def export_value(figure, value):
+    """A figure as the exports (CSV, XLSX) write it: the page's number as a number (rates in percent, one
+    decimal; per-1,000 figures and days to one decimal), or the page's text where the page shows text."""
+    if not perturbation.is_number(value):
+        return display(figure, value)
+    if figure.kind == COUNT:
+        return int(value)
+    if figure.kind == RATE:
+        return round(100.0 * value, 1)
+    return round(float(value), 1)
+
+
 # --- the hubs table -------------------------------------------------------------------------------------
 @dataclass
 class HubRow:
     hub: Hub
-    figures: dict  # key -> number or None (suppressed)
+    figures: dict  # key -> published value: a number, None ("<5"), NO_BASE or a Band (perturbation.py)
     cells: list = field(default_factory=list)  # [(figure, display text)] in FIGURES order
 
 
@@ -115,10 +143,14 @@ def _sort(rows: list[HubRow], sort: str | None) -> tuple[list[HubRow], str]:
         attr = {"hub": "name"}.get(key, key)
         rows.sort(key=lambda r: (getattr(r.hub, attr), r.hub.name), reverse=descending)
     else:
-        # Suppressed cells sort together, at the end, in hub order: their order would give their values away.
-        shown = [r for r in rows if r.figures[key] is not None]
-        hidden = [r for r in rows if r.figures[key] is None]
-        shown.sort(key=lambda r: (-r.figures[key] if descending else r.figures[key], r.hub.name))
+        # Cells without a number ("<5", "–") sort together, at the end, in hub order: their order would say
+        # something about them. A band sorts at its edge.
+        def value(r):
+            return perturbation.sort_value(r.figures[key])
+
+        shown = [r for r in rows if value(r) is not None]
+        hidden = [r for r in rows if value(r) is None]
+        shown.sort(key=lambda r: (-value(r) if descending else value(r), r.hub.name))
         hidden.sort(key=lambda r: r.hub.name)
         rows = shown + hidden
     return rows, ("-" if descending else "") + key
@@ -135,13 +167,9 @@ def hub_rows(access, *, period: Period, district: str | None = None, sort: str |
     else:
         computed = hubs = metrics.hubs_for(hub_ids, district)
     raw = metrics.cached_compute([h.pk for h in computed], metrics.period_bucket(period.date_from, period.date_to))
-    cells = []
-    for hub in hubs:
-        cell = raw[(hub.pk, 0)]
-        metrics.add_population_rates(cell, hub.population)
-        cells.append(cell)
     rows = []
-    for hub, figures in zip(hubs, suppression.suppress_table(cells)):
+    for hub in hubs:
+        figures = perturbation.publish(raw[(hub.pk, 0)], hub.population)
         rows.append(HubRow(hub=hub, figures=figures,
                            cells=[(f, display(f, figures[f.key])) for f in FIGURES]))
     return _sort(rows, sort)
@@ -169,14 +197,12 @@ def hub_for_insights(access, slug: str) -> Hub:
 def hub_monthly(access, hub: Hub, *, period: Period) -> list[MonthRow]:
     buckets = metrics.month_buckets(period.date_from, period.date_to)
     raw = metrics.cached_compute([hub.pk], buckets)
-    cells = []
-    for bucket in buckets:
-        cell = raw[(hub.pk, bucket.index)]
-        metrics.add_population_rates(cell, hub.population)
-        cells.append(cell)
+    # Each month is a cell of its own, perturbed by its own key: no complementary suppression is needed, and
+    # the months need not add up to the period's figure (docs/insights.md says why).
     return [
-        MonthRow(month=f"{b.first_day:%Y-%m}", first_day=b.first_day, last_day=b.last_day, figures=figures)
-        for b, figures in zip(buckets, suppression.suppress_series(cells))
+        MonthRow(month=f"{b.first_day:%Y-%m}", first_day=b.first_day, last_day=b.last_day,
+                 figures=perturbation.publish(raw[(hub.pk, b.index)], hub.population))
+        for b in buckets
     ]
 
 

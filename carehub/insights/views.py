@@ -1,12 +1,16 @@
-"""The insights dashboard and its CSV. Thin: figures come from `selectors` (already scoped and suppressed)."""
+"""The insights dashboard and its exports. Thin: figures come from `selectors` (already scoped and perturbed)."""
 
 import csv
+import io
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import formats
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from carehub import errors
 from carehub.permissions import access_for
@@ -14,7 +18,9 @@ from carehub.web import forbidden
 
 from . import metrics, selectors
 from .forms import InsightsFilterForm
-from .metrics import FIGURES
+from .metrics import FIGURES, RATE
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _choices(request, access):
@@ -64,11 +70,12 @@ def dashboard(request):
         "hubs": [r.hub.name for r in rows],
         "figures": [
             {"key": f.key, "label": str(f.label), "rate": f.kind == "rate",
-             "values": [r.figures[f.key] for r in rows]}
+             "values": [selectors.rounded(f, r.figures[f.key]) for r in rows]}
             for f in FIGURES
         ],
         "trend": {"label": str(trend_figure.label), "rate": trend_figure.kind == "rate",
-                  "months": [m.month for m, _text in trend], "values": [m.figures[trend_figure.key] for m, _t in trend]},
+                  "months": [m.month for m, _text in trend],
+                  "values": [selectors.rounded(trend_figure, m.figures[trend_figure.key]) for m, _t in trend]},
     }
     return render(request, "carehub/insights/dashboard.html", {
         "form": form, "rows": rows, "headers": headers, "sort": sort, "period": period,
@@ -78,23 +85,74 @@ def dashboard(request):
     })
 
 
-@login_required
-def hubs_csv(request):
-    """Exactly the table of the page: the same hubs, order, figures and "<5" cells."""
+def _export_table(request):
+    """(period, header, rows) of the table shown, for the exports; or a 403 response."""
     access = access_for(request.user)
     try:
         _form, _hubs, period, district, data = _choices(request, access)
     except errors.PermissionDenied:
         return forbidden(request)
     rows, _sort = selectors.hub_rows(access, period=period, district=district, sort=data.get("sort"))
+    # Rates are written as numbers in percent (the page's "33,3 %" is 33.3): the heading carries the unit.
+    header = [_("Hub"), _("District"), _("Population")] + [
+        f"{f.label} (%)" if f.kind == RATE else str(f.label) for f in FIGURES]
+    body = [[row.hub.name, row.hub.get_district_display(), row.hub.population]
+            + [selectors.export_value(f, row.figures[f.key]) for f in FIGURES] for row in rows]
+    return period, header, body
+
+
+def _csv_text(value, decimal: str) -> str:
+    if isinstance(value, float):
+        return repr(value).replace(".", decimal)
+    return str(value)
+
+
+@login_required
+def hubs_csv(request):
+    """Exactly the table of the page (same hubs, order, figures and "<5" cells), written for the reader's
+    locale: where the decimal separator is a comma (ca, es), fields are separated by semicolons, as a
+    spreadsheet set to that locale expects on a double click; numbers are bare numbers, never text."""
+    table = _export_table(request)
+    if isinstance(table, HttpResponse):
+        return table
+    period, header, body = table
+    decimal = formats.get_format("DECIMAL_SEPARATOR")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="carehub-insights-{period.date_from}-{period.date_to}.csv"'
     )
     response.write("\ufeff")  # spreadsheets then read the accents right
-    writer = csv.writer(response)
-    writer.writerow([_("Hub"), _("District"), _("Population")] + [str(f.label) for f in FIGURES])
-    for row in rows:
-        writer.writerow([row.hub.name, row.hub.get_district_display(), row.hub.population]
-                        + [text for _figure, text in row.cells])
+    writer = csv.writer(response, delimiter=";" if decimal == "," else ",")
+    writer.writerow(header)
+    for row in body:
+        writer.writerow([_csv_text(value, decimal) for value in row])
+    return response
+
+
+@login_required
+def hubs_xlsx(request):
+    """The same table as the CSV, as a spreadsheet with typed cells: counts as integers, the rest as numbers
+    with one decimal, "<5" and the bands as text."""
+    table = _export_table(request)
+    if isinstance(table, HttpResponse):
+        return table
+    period, header, body = table
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Figures by hub")[:31]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in body:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0"
+    sheet.freeze_panes = "B2"
+    stream = io.BytesIO()
+    workbook.save(stream)
+    response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="carehub-insights-{period.date_from}-{period.date_to}.xlsx"'
+    )
     return response

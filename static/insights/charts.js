@@ -27,14 +27,22 @@
       });
     }
     var trend = document.getElementById("trend-chart");
-    if (trend && data.trend.months.length) {
+    var drawable = data.trend.values.some(function (v) { return v !== null; });
+    if (trend && drawable) {
       trend.parentNode.hidden = false;
+      // Months without a number ("<5", "–") stay gaps: a line drawn across them would invent a value.
+      // Lone months between gaps get a visible point.
       new window.Chart(trend, {
         type: "line",
         data: { labels: data.trend.months,
-                datasets: [{ label: data.trend.label, data: data.trend.values, borderColor: colour, spanGaps: false }] },
-        options: { animation: false, aspectRatio: 3, scales: { y: scale(data.trend.rate) } }
+                datasets: [{ label: data.trend.label, data: data.trend.values, borderColor: colour,
+                             backgroundColor: colour, pointRadius: 4, spanGaps: false }] },
+        options: { animation: false, aspectRatio: 3, plugins: { legend: { display: false } },
+                   scales: { y: scale(data.trend.rate) } }
       });
+    } else if (trend) {
+      var note = document.getElementById("trend-empty");
+      if (note) note.hidden = false;
     }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
