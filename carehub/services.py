@@ -59,6 +59,8 @@ def clean_person_fields(*, first_name: str, email: str, preferred_language: str)
             validate_email(email)
         except ValidationError:
             raise errors.ValidationFailed(_("Enter a valid email address."), code="email_invalid", field="email")
+        if len(email) > Person._meta.get_field("email").max_length:
+            raise errors.ValidationFailed(_("Enter a valid email address."), code="email_invalid", field="email")
 
 
 _DOCUMENT_ERRORS = {
@@ -160,7 +162,7 @@ def _check_document_free(document_number: str, hub: Hub, *, exclude: tuple = ())
         )
 
 
-def _save_with_actor(person: Person, user, reason: str) -> Person:
+def save_with_actor(person: Person, user, reason: str) -> Person:
     """Save so that the history row names who changed the person and why (also without a request)."""
     person._history_user = user if getattr(user, "is_authenticated", False) else None
     person._change_reason = reason
@@ -197,7 +199,7 @@ def update_person(*, access: Access, person_id: int, hub: Hub | None = None, **c
                         preferred_language=values["preferred_language"])
     # A channel left as it was, but whose contact data is now gone, is chosen again from what is left.
     notify_by = values["notify_by"] if "notify_by" in changes else (
-        values["notify_by"] if _channel_still_works(values) else "")
+        values["notify_by"] if channel_still_works(values) else "")
     values["phone"], values["notify_by"] = clean_contact(phone=values["phone"], email=values["email"],
                                                          notify_by=notify_by)
     values["document_number"] = clean_document(values["document_number"])
@@ -216,10 +218,10 @@ def update_person(*, access: Access, person_id: int, hub: Hub | None = None, **c
         setattr(person, name, values[name])
     if email_changed:
         person.email_verified_at = timezone.now() if person.email else None
-    return _save_with_actor(person, access.user, "changed by the desk: " + ", ".join(changed))
+    return save_with_actor(person, access.user, "changed by the desk: " + ", ".join(changed))
 
 
-def _channel_still_works(values: dict) -> bool:
+def channel_still_works(values: dict) -> bool:
     from carehub.notifications import phones
 
     channel = values["notify_by"]
@@ -279,10 +281,10 @@ def merge_people(*, access: Access, duplicate_id: int, kept_id: int) -> Person:
     duplicate.merged_into = kept
     if account is not None:
         duplicate.user = None
-    _save_with_actor(duplicate, access.user, reason)
+    save_with_actor(duplicate, access.user, reason)
     if account is not None:
         kept.user = account
-    return _save_with_actor(kept, access.user, reason)
+    return save_with_actor(kept, access.user, reason)
 
 
 def reassign(rows, *, fields: tuple[str, ...], duplicate: Person, kept: Person, by) -> int:

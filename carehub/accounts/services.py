@@ -26,7 +26,7 @@ from carehub import errors, locking, permissions
 from carehub.models import Hub, Person, StaffRole
 from carehub.notifications import notify
 from carehub.permissions import Access
-from carehub.services import clean_contact, clean_person_fields
+from carehub.services import channel_still_works, clean_contact, clean_person_fields, save_with_actor
 
 from . import ratelimit
 from .models import PasswordReset
@@ -70,14 +70,6 @@ def _fingerprint(user) -> str:
     return hashlib.sha256(user.password.encode()).hexdigest()
 
 
-def _save_with_actor(person: Person, user, reason: str) -> Person:
-    """The history row names who changed the person and why, from a page or a token alike."""
-    person._history_user = user if getattr(user, "is_authenticated", False) else None
-    person._change_reason = reason
-    person.save()
-    return person
-
-
 def _refuse_reuse(*, email: str, phone: str, exclude_pk: int | None = None) -> None:
     """An email address or phone already on someone else is never silently taken over: the hub sorts it out
     (perhaps it is the same person, registered at the desk). The message says nothing of whose it is."""
@@ -94,11 +86,6 @@ def _refuse_reuse(*, email: str, phone: str, exclude_pk: int | None = None) -> N
             _("This phone number is already registered with a hub. Please ask your hub to help you."),
             code="phone_in_use", field="phone",
         )
-
-
-def _check_email_length(email: str) -> None:
-    if len(email) > Person._meta.get_field("email").max_length:
-        raise errors.ValidationFailed(_("Enter a valid email address."), code="email_invalid", field="email")
 
 
 # --- sign-up ----------------------------------------------------------------------------------------------
@@ -127,7 +114,6 @@ def register_caregiver_account(
     if User.objects.filter(username__iexact=username).exists():
         raise errors.Conflict(_("This user name is taken. Choose another."), code="username_taken", field="username")
     clean_person_fields(first_name=first_name, email=email, preferred_language=preferred_language)
-    _check_email_length(email)
     phone, notify_by = clean_contact(phone=phone, email=email, notify_by=notify_by)
     _refuse_reuse(email=email, phone=phone)
     if not consent:
@@ -219,7 +205,7 @@ def confirm_email(*, access: Access, token: str) -> Person:
             _("This link is for an email address that is no longer on your account."), code="verification_stale")
     if person.email_verified_at is None:
         person.email_verified_at = timezone.now()
-        _save_with_actor(person, access.user, "email address confirmed by its owner")
+        save_with_actor(person, access.user, "email address confirmed by its owner")
     return person
 
 
@@ -482,9 +468,8 @@ def update_own_profile(*, access: Access, **changes) -> Person:
     values["email"] = values["email"].strip().lower()
     clean_person_fields(first_name=person.first_name, email=values["email"],
                         preferred_language=values["preferred_language"])
-    _check_email_length(values["email"])
     notify_by = values["notify_by"] if "notify_by" in changes else (
-        values["notify_by"] if _channel_still_works(values) else "")
+        values["notify_by"] if channel_still_works(values) else "")
     values["phone"], values["notify_by"] = clean_contact(phone=values["phone"], email=values["email"],
                                                          notify_by=notify_by)
     email_changed = values["email"] != person.email
@@ -498,19 +483,9 @@ def update_own_profile(*, access: Access, **changes) -> Person:
         setattr(person, name, values[name])
     if email_changed:
         person.email_verified_at = None
-    _save_with_actor(person, access.user, "changed by the person: " + ", ".join(changed))
+    save_with_actor(person, access.user, "changed by the person: " + ", ".join(changed))
     if email_changed and person.user_id:
         get_user_model().objects.filter(pk=person.user_id).update(email=person.email)
     if email_changed and person.email:
         _send_email_verification(person)
     return person
-
-
-def _channel_still_works(values: dict) -> bool:
-    from carehub.notifications import phones
-
-    if values["notify_by"] == "email":
-        return bool(values["email"])
-    if values["notify_by"] == "sms":
-        return phones.is_mobile(values["phone"])
-    return True
