@@ -35,4 +35,5 @@ class ActivitiesConfig(AppConfig):
         integrity_checks="activities.integrity.checks",
         seed_scale="activities.scale.seed",
         navigation="activities.apps.navigation",
+        desk_panel="activities.desk.ActivitiesPanel",
     )

@@ -28,4 +28,5 @@ class AdviceConfig(AppConfig):
         integrity_checks="advice.integrity.checks",
         seed_scale="advice.scale.seed",
         navigation="advice.apps.navigation",
+        desk_panel="advice.desk.AdvicePanel",
     )

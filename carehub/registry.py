@@ -18,6 +18,7 @@ INSTALLED_APPS order, so lending's erasure hook, which may refuse, runs first.
 | integrity_checks | () -> list[carehub.integrity.Check]      | `manage.py check_integrity`                     |
 | seed_scale       | (seeder: carehub.scale.Seeder) -> dict   | `manage.py seed_scale`                          |
 | navigation       | () -> list[(url name, label, allowed)]   | the main menu (`allowed(access) -> bool`)       |
+| desk_panel       | a `carehub.desk.panels.DeskPanel` subclass: (access, person, *, today) -> panel; its `actions`, `scan`, `locate` | the desk screen `/desk/` (docs/desk.md) |
 """
 
 from dataclasses import dataclass, fields
@@ -40,6 +41,7 @@ class Contributions:
     integrity_checks: str | None = None
     seed_scale: str | None = None
     navigation: str | None = None
+    desk_panel: str | None = None
 
 
 HOOK_NAMES = frozenset(f.name for f in fields(Contributions))

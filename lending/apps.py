@@ -28,4 +28,5 @@ class LendingConfig(AppConfig):
         integrity_checks="lending.integrity.checks",
         seed_scale="lending.scale.seed",
         navigation="lending.apps.navigation",
+        desk_panel="lending.desk.LendingPanel",
     )

@@ -18,8 +18,8 @@ def log_in(user, next_url=None):
 
 
 @pytest.mark.parametrize("role, landing", [
-    (Role.DESK, "/lending/desk/"),
-    (Role.COORDINATOR, "/lending/desk/"),
+    (Role.DESK, "/desk/"),
+    (Role.COORDINATOR, "/desk/"),
     (Role.ADVISOR, "/advice/agenda/"),
     (Role.FACILITATOR, "/activities/groups/"),
 ])
