@@ -6,7 +6,9 @@ Domain errors become `{"detail", "code"}` with their status (carehub.api).
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -18,7 +20,7 @@ from carehub.selectors import hub_by_slug
 
 from . import selectors, services
 from .filters import MAX_ID, HoldFilter, ItemFilter, LoanFilter, TransferFilter
-from .models import Condition, HoldPriority, ItemType, NeedCategory, ReturnCondition
+from .models import Condition, DepositMethod, HoldPriority, ItemType, NeedCategory, ReturnCondition
 from .tags import TAG_MAX_LENGTH
 
 router = Router(tags=["lending"])
@@ -71,6 +73,17 @@ class ItemOut(Schema):
     donated: bool
     expires_on: date | None
     last_safety_check_on: date | None
+    lendable: bool = Field(..., description="On the shelf and fit to lend today (not expired, safety check "
+                                            "not due): what availability counts")
+    blocked_reason: str = Field(..., description='"expired", "safety_check_due" or "" (nothing blocks it)')
+
+    @staticmethod
+    def resolve_lendable(item):
+        return item.is_lendable_on(timezone.localdate())
+
+    @staticmethod
+    def resolve_blocked_reason(item):
+        return item.blocked_reason(timezone.localdate())
 
 
 class AvailabilityOut(Schema):
@@ -100,6 +113,10 @@ class LoanOut(Schema):
     return_condition: str
     deposit_eur: float
     deposit_waived: bool
+    deposit_status: str = Field(..., description="none, due (to collect), collected, refunded or waived")
+    deposit_method: str = Field(..., description='cash, card, bizum, bank_transfer, or "" (not recorded)')
+    deposit_collected_at: datetime | None
+    deposit_settled_at: datetime | None = Field(..., description="When it was refunded or waived")
 
 
 class LoanIn(Schema):
@@ -113,11 +130,31 @@ class LoanIn(Schema):
     override_reason: str = Field("", max_length=200, description="To lend despite an overdue item")
     deposit_waived: bool = False
     deposit_waiver_reason: str = Field("", max_length=200)
+    deposit_method: DepositMethod | None = Field(None, description="The deposit was collected now, so")
 
 
 class ReturnIn(Schema):
     condition: ReturnCondition
     notes: str = Field("", max_length=2000)
+    refund_deposit: bool = Field(True, description="Refund a deposit the hub holds (false: keep it for now)")
+
+
+class CollectDepositIn(Schema):
+    method: DepositMethod
+    amount: Decimal | None = Field(None, gt=0, le=Decimal("9999.99"), decimal_places=2,
+                                   description="Defaults to the amount the loan asks")
+
+
+class RefundDepositIn(Schema):
+    note: str = Field("", max_length=100)
+
+
+class WaiveDepositIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class DeclineRenewalIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200, description="What the borrower is told")
 
 
 class ChangeOut(Schema):
@@ -324,6 +361,7 @@ def lend(request, payload: LoanIn):
         for_person_id=payload.for_person, for_name=payload.for_name, need_category=payload.need_category,
         referral_reference=payload.referral_reference, override_reason=payload.override_reason,
         deposit_waived=payload.deposit_waived, deposit_waiver_reason=payload.deposit_waiver_reason,
+        deposit_method=payload.deposit_method or "",
     )
     return 201, selectors.loan_for(access, loan.pk)
 
@@ -344,7 +382,8 @@ def get_loan(request, loan_id: int):
 @router.post("/loans/{int:loan_id}/return", response={200: LoanOut, **ERRORS})
 def return_loan(request, loan_id: int, payload: ReturnIn):
     access = caller(request)
-    services.return_loan(access=access, loan_id=loan_id, condition=payload.condition, notes=payload.notes)
+    services.return_loan(access=access, loan_id=loan_id, condition=payload.condition, notes=payload.notes,
+                         refund_deposit=payload.refund_deposit)
     return selectors.loan_for(access, loan_id)
 
 
@@ -360,6 +399,40 @@ def request_renewal(request, loan_id: int):
     """A caregiver asks for their own loan to be renewed; the desk approves it."""
     access = caller(request)
     services.request_renewal(access=access, loan_id=loan_id)
+    return selectors.loan_for(access, loan_id)
+
+
+@router.post("/loans/{int:loan_id}/decline-renewal", response={200: LoanOut, **ERRORS})
+def decline_renewal(request, loan_id: int, payload: DeclineRenewalIn):
+    """The desk declines a renewal the borrower asked for; the borrower is told why (409 no_renewal_request
+    when nobody asked)."""
+    access = caller(request)
+    services.decline_renewal(access=access, loan_id=loan_id, reason=payload.reason)
+    return selectors.loan_for(access, loan_id)
+
+
+@router.post("/loans/{int:loan_id}/deposit/collect", response={200: LoanOut, **ERRORS})
+def collect_deposit(request, loan_id: int, payload: CollectDepositIn):
+    """The borrower paid the deposit (how; the amount defaults to the loan's). 409 when already collected,
+    refunded or waived."""
+    access = caller(request)
+    services.collect_deposit(access=access, loan_id=loan_id, method=payload.method, amount=payload.amount)
+    return selectors.loan_for(access, loan_id)
+
+
+@router.post("/loans/{int:loan_id}/deposit/refund", response={200: LoanOut, **ERRORS})
+def refund_deposit(request, loan_id: int, payload: RefundDepositIn):
+    """The collected deposit was handed back (also after the return). 409 when none is held."""
+    access = caller(request)
+    services.refund_deposit(access=access, loan_id=loan_id, note=payload.note)
+    return selectors.loan_for(access, loan_id)
+
+
+@router.post("/loans/{int:loan_id}/deposit/waive", response={200: LoanOut, **ERRORS})
+def waive_deposit(request, loan_id: int, payload: WaiveDepositIn):
+    """The borrower is let off a deposit not yet collected, with the reason (staff only, like the history)."""
+    access = caller(request)
+    services.waive_deposit(access=access, loan_id=loan_id, reason=payload.reason)
     return selectors.loan_for(access, loan_id)
 
 

@@ -1,5 +1,7 @@
 """Forms of the lending desk. They only parse input; the rules live in `lending.services`."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,8 @@ from carehub.models import Hub
 
 from .errors import InvalidAssetTag
 from .filters import MAX_ID
-from .models import Condition, HoldPriority, ItemType, NeedCategory, ReturnCondition
+from .labels import LABELS_PER_SHEET, MAX_LABELS
+from .models import Condition, DepositMethod, HoldPriority, ItemType, NeedCategory, ReturnCondition
 from .tags import TAG_MAX_LENGTH, clean_tag
 
 
@@ -57,6 +60,10 @@ class LendForm(forms.Form):
     referral_reference = forms.CharField(label=_("Referral reference"), max_length=120, required=False,
                                          help_text=_("Needed for some types: an occupational therapist's or a "
                                                      "doctor's note."))
+    deposit_method = forms.ChoiceField(
+        label=_("Deposit collected now"), required=False,
+        choices=[("", _("Not yet: to collect later")), *DepositMethod.choices],
+    )
     deposit_waived = forms.BooleanField(label=_("Waive the deposit"), required=False)
     deposit_waiver_reason = forms.CharField(label=_("Reason for waiving the deposit"), max_length=200,
                                             required=False)
@@ -70,6 +77,55 @@ class ReturnForm(forms.Form):
                                   widget=forms.RadioSelect, initial=ReturnCondition.GOOD)
     notes = forms.CharField(label=_("Notes"), max_length=2000, required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
+    # Shown only when the hub holds a deposit for the loan; unticked keeps it (e.g. until a damage is assessed).
+    refund_deposit = forms.BooleanField(label=_("Refund the deposit now"), required=False, initial=True)
+
+
+class CollectDepositForm(forms.Form):
+    method = forms.ChoiceField(label=_("Paid by"), choices=DepositMethod.choices, widget=forms.RadioSelect,
+                               initial=DepositMethod.CASH)
+    amount = forms.DecimalField(label=_("Amount (€)"), required=False, min_value=Decimal("0.01"),
+                                max_value=Decimal("9999.99"), decimal_places=2, max_digits=6,
+                                help_text=_("Leave empty for the amount this type asks."))
+
+
+class RefundDepositForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), max_length=100, required=False)
+
+
+class WaiveDepositForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for waiving the deposit"), max_length=200)
+
+
+class DeclineRenewalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason the person will be told"), max_length=200)
+
+
+class TagListField(forms.MultipleChoiceField):
+    """Any number of asset tags (ticked on the item list): the selector keeps those of the caller's hubs."""
+
+    def valid_value(self, value):
+        return True
+
+
+class LabelSheetForm(forms.Form):
+    """Which labels to print: ticked tags, or every item of a hub and/or a type; `skip` leaves the cells
+    already used on a partly used sheet blank."""
+
+    tag = TagListField(required=False)
+    hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.none(), required=False,
+                                 to_field_name="slug", empty_label=_("All my hubs"))
+    type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all(), required=False,
+                                  empty_label=_("All types"))
+    skip = forms.IntegerField(label=_("Labels already used on the first sheet"), required=False, min_value=0,
+                              max_value=LABELS_PER_SHEET - 1, initial=0)
+
+    def __init__(self, *args, hubs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hub"].queryset = hubs if hubs is not None else Hub.objects.none()
+
+    def clean_tag(self):
+        return [str(tag)[:TAG_MAX_LENGTH + 8] for tag in self.cleaned_data["tag"]][:MAX_LABELS]
 
 
 class NotesForm(forms.Form):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +118,46 @@ class ItemStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+class DaysBefore(Func):
+    """`day` minus a number of days held in a column, as a date, on PostgreSQL and SQLite alike.
+
+    Subtracting from a known day (never adding to a stored date) keeps a check stored near 9999-12-31 from
+    overflowing the database's date range.
+    """
+
+    output_field = models.DateField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL: date - integer is a date
+        day, count = self.source_expressions
+        day_sql, day_params = compiler.compile(day)
+        count_sql, count_params = compiler.compile(count)
+        return f"(CAST({day_sql} AS date) - {count_sql})", [*day_params, *count_params]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        day, count = self.source_expressions
+        day_sql, day_params = compiler.compile(day)
+        count_sql, count_params = compiler.compile(count)
+        return f"date({day_sql}, '-' || {count_sql} || ' days')", [*day_params, *count_params]
+
+
+def fit_to_lend(day: date, prefix: str = "") -> Q:
+    """Items neither past their expiry date nor due for their safety check on `day` (as a filter, so that
+    counts, lists and offers agree with `Item.blocked_reason`). `prefix` reaches items through a relation."""
+    check_every = f"{prefix}item_type__safety_check_every_days"
+    not_expired = Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": day})
+    checked = Q(**{f"{check_every}__isnull": True}) | Q(
+        **{f"{prefix}last_safety_check_on__gt": DaysBefore(Value(day, output_field=models.DateField()),
+                                                           F(check_every))})
+    return not_expired & checked
+
+
+class ItemQuerySet(models.QuerySet):
+    def lendable_on(self, day: date):
+        """On the shelf and fit to lend: what "available" means on every page, count and offer."""
+        return self.filter(fit_to_lend(day), status=ItemStatus.AVAILABLE)
+
+
 class Item(models.Model):
     """One physical unit with an asset tag (printed as a QR label)."""
 
@@ -135,6 +175,8 @@ class Item(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()
+
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["asset_tag"]
@@ -163,8 +205,45 @@ class Item(models.Model):
             return date.max
 
     def safety_check_overdue(self, today) -> bool:
+        """Due today or earlier: the check must be recorded before the item is lent or counted as available
+        (the same rule as `fit_to_lend`)."""
         due = self.safety_check_due_on()
-        return due is not None and due < today
+        return due is not None and due <= today
+
+    def blocked_reason(self, today) -> str:
+        """Why an item on the shelf may not be lent on `today` ("" when it may)."""
+        if self.is_expired(today):
+            return "expired"
+        if self.safety_check_overdue(today):
+            return "safety_check_due"
+        return ""
+
+    def is_lendable_on(self, today) -> bool:
+        return self.status == ItemStatus.AVAILABLE and not self.blocked_reason(today)
+
+
+class DepositStatus(models.TextChoices):
+    NONE = "none", _("No deposit")
+    DUE = "due", _("To collect")
+    COLLECTED = "collected", _("Collected")
+    REFUNDED = "refunded", _("Refunded")
+    WAIVED = "waived", _("Waived")
+
+
+class DepositMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card")
+    BIZUM = "bizum", _("Bizum")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+
+
+# Why a renewal is refused, by the code `Loan.renewal_refusal` returns (the API's error codes too).
+RENEWAL_REFUSALS = {
+    "loan_already_returned": _("This loan has already been returned."),
+    "renewal_overdue": _("The loan is overdue: the item must come back before it can be renewed."),
+    "renewal_limit": _("This loan cannot be renewed again; the item must come back."),
+    "renewal_blocked_by_hold": _("Someone is waiting for this type of item, so the loan cannot be renewed."),
+}
 
 
 class Loan(models.Model):
@@ -200,10 +279,24 @@ class Loan(models.Model):
     return_notes = models.TextField(_("return notes"), blank=True)
     renewals = models.PositiveSmallIntegerField(_("renewals"), default=0)
     renewal_requested_at = models.DateTimeField(_("renewal requested at"), null=True, blank=True)
+    # The deposit: its amount, where it stands, how and by whom it was collected, and who refunded or waived it
+    # (with the reason, for a waiver). Database defaults, so that rows written by COPY (seed_scale) are valid.
     deposit_eur = models.DecimalField(_("deposit (€)"), max_digits=6, decimal_places=2, default=0)
-    deposit_waived = models.BooleanField(_("deposit waived"), default=False)
+    deposit_status = models.CharField(_("deposit"), max_length=16, choices=DepositStatus.choices,
+                                      default=DepositStatus.NONE, db_default=DepositStatus.NONE)
+    deposit_method = models.CharField(_("deposit paid by"), max_length=16, choices=DepositMethod.choices,
+                                      blank=True, default="", db_default="")
+    deposit_collected_at = models.DateTimeField(_("deposit collected at"), null=True, blank=True)
+    deposit_collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("deposit collected by"),
+    )
+    deposit_settled_at = models.DateTimeField(_("deposit refunded or waived at"), null=True, blank=True)
+    deposit_settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("deposit refunded or waived by"),
+    )
     deposit_waiver_reason = models.CharField(_("reason for waiving the deposit"), max_length=200, blank=True)
-    deposit_refunded = models.BooleanField(_("deposit refunded"), default=False)
     referral_reference = models.CharField(_("referral reference"), max_length=120, blank=True)
     override_reason = models.CharField(
         _("reason for lending despite an overdue item"), max_length=200, blank=True
@@ -224,8 +317,8 @@ class Loan(models.Model):
                 violation_error_message=_("This item is already on loan."),
             ),
             models.CheckConstraint(
-                condition=Q(deposit_waived=False) | ~Q(deposit_waiver_reason=""),
-                name="loan_waiver_has_reason",
+                condition=~Q(deposit_status="waived") | ~Q(deposit_waiver_reason=""),
+                name="loan_deposit_waiver_has_reason",
             ),
             models.CheckConstraint(condition=Q(deposit_eur__gte=0), name="loan_deposit_not_negative"),
         ]
@@ -264,6 +357,48 @@ class Loan(models.Model):
         if self.for_person_id:
             return self.for_person.full_name
         return self.for_name
+
+    # The deposit's yes/no facts, as callers read and wrote them before `deposit_status` (exports, erasure,
+    # factories): the status is the one truth.
+    @property
+    def deposit_waived(self) -> bool:
+        return self.deposit_status == DepositStatus.WAIVED
+
+    @deposit_waived.setter
+    def deposit_waived(self, value: bool) -> None:
+        if value:
+            self.deposit_status = DepositStatus.WAIVED
+        elif self.deposit_status == DepositStatus.WAIVED:
+            self.deposit_status = DepositStatus.DUE if self.deposit_eur else DepositStatus.NONE
+
+    @property
+    def deposit_refunded(self) -> bool:
+        return self.deposit_status == DepositStatus.REFUNDED
+
+    @property
+    def deposit_held(self) -> bool:
+        """The hub holds the borrower's money."""
+        return self.deposit_status == DepositStatus.COLLECTED
+
+    def renewal_refusal(self, today, *, someone_waiting: bool = False) -> str:
+        """The code of the rule that refuses a renewal on `today` ("" when none does): the rules of
+        `renew_loan`, so that a page shows the reason (`RENEWAL_REFUSALS`) instead of a button that fails."""
+        if self.returned_at is not None:
+            return "loan_already_returned"
+        if self.due_on < today:
+            return "renewal_overdue"
+        if self.renewals >= self.item.item_type.max_renewals:
+            return "renewal_limit"
+        if someone_waiting:
+            return "renewal_blocked_by_hold"
+        return ""
+
+    @property
+    def renewal_refusal_message(self) -> str:
+        """Why the borrower cannot ask for a renewal today, as their page says it (the queue is the desk's to
+        weigh when it answers a request, so it is not read here)."""
+        code = self.renewal_refusal(timezone.localdate())
+        return str(RENEWAL_REFUSALS[code]) if code else ""
 
 
 class HoldPriority(models.IntegerChoices):

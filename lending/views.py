@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,9 +25,9 @@ from carehub.forms import PersonSearchForm, add_domain_error
 from carehub.permissions import access_for
 from carehub.web import desk_hubs, desk_required, run_service
 
-from . import forms, selectors, services
+from . import forms, labels, selectors, services
 from .filters import ItemFilter, LoanFilter
-from .models import Cleaning, HoldStatus, ItemStatus
+from .models import RENEWAL_REFUSALS, Cleaning, DepositStatus, HoldStatus, ItemStatus
 
 PAGE_SIZE = 50
 
@@ -126,6 +126,7 @@ def desk(request):
         "cleaning": items.filter(status=ItemStatus.CLEANING).order_by("asset_tag")[:20],
         "ready": selectors.holds_visible_to(access).filter(status=HoldStatus.OFFERED).order_by("offer_expires_at")[:20],
         "hub_ids": permissions.people_hub_ids(access),
+        "deposits": selectors.deposits_on(access, today),
     }
     return render(request, "lending/desk.html", context)
 
@@ -159,6 +160,7 @@ def item_detail(request, tag):
         "expired": item.is_expired(today),
         "safety_due_on": item.safety_check_due_on(),
         "safety_overdue": item.safety_check_overdue(today),
+        "lendable": item.is_lendable_on(today),
         "history": selectors.history_entries(item, limit=20),
         "cleanings": Cleaning.objects.filter(item=item).select_related("cleaned_by")[:5],
         "return_form": forms.ReturnForm(prefix="return"),
@@ -209,18 +211,32 @@ def item_action(request, tag, action):
     return redirect(item)
 
 
-def _qr_code(item):
-    import segno
-
-    return segno.make(item.asset_tag, error="m")
+@desk_required
+def label(request, tag):
+    """One printable label: the asset tag as a Code 128 barcode and a QR code, and in large letters."""
+    item = _item_or_404(access_for(request.user), tag)
+    return render(request, "lending/label.html", {"item": item, "label": labels.label_for(item)})
 
 
 @desk_required
-def label(request, tag):
-    """A printable label: the asset tag as a QR code (SVG) and in large letters."""
-    item = _item_or_404(access_for(request.user), tag)
-    svg = _qr_code(item).svg_inline(scale=6, dark="#000", light="#fff", omitsize=False)
-    return render(request, "lending/label.html", {"item": item, "qr_svg": svg})
+def label_sheet(request):
+    """A4 sheets of 24 labels (3 × 8, 70 × 37 mm) for the items ticked on the item list, or for every item of a
+    hub and/or a type. Printed from the browser; the page's navigation is not printed."""
+    access = access_for(request.user)
+    form = forms.LabelSheetForm(request.GET or None, hubs=desk_hubs(access))
+    items, skip = [], 0
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        items = selectors.items_for_labels(access, tags=data["tag"], hub=data["hub"], item_type=data["type"])
+        skip = data["skip"] or 0
+    return render(request, "lending/label_sheet.html", {
+        "form": form, "items": items, "sheets": labels.sheets(items, skip=skip) if items else [],
+        "max_labels": labels.MAX_LABELS,
+    })
+
+
+def _svg_response(svg: str) -> HttpResponse:
+    return HttpResponse('<?xml version="1.0" encoding="UTF-8"?>\n' + svg, content_type="image/svg+xml")
 
 
 @desk_required
@@ -230,8 +246,15 @@ def label_svg(request, tag):
 
     item = _item_or_404(access_for(request.user), tag)
     buffer = io.BytesIO()
-    _qr_code(item).save(buffer, kind="svg", scale=6, xmldecl=True)
+    labels.qr_code(item.asset_tag).save(buffer, kind="svg", scale=6, xmldecl=True)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@desk_required
+def barcode_svg(request, tag):
+    """The Code 128 barcode alone, as an SVG file (for label printers)."""
+    item = _item_or_404(access_for(request.user), tag)
+    return _svg_response(labels.code128_svg(item.asset_tag))
 
 
 @desk_required
@@ -257,6 +280,7 @@ def lend(request, tag):
                     for_name=data["for_name"], need_category=data["need_category"],
                     referral_reference=data["referral_reference"], override_reason=data["override_reason"],
                     deposit_waived=data["deposit_waived"], deposit_waiver_reason=data["deposit_waiver_reason"],
+                    deposit_method=data["deposit_method"],
                 )
             except errors.DomainError as exc:
                 add_domain_error(form, exc)
@@ -303,15 +327,51 @@ def loan_list(request):
 
 @desk_required
 def loan_detail(request, pk):
-    """A loan's page, for the staff of its hub (a caregiver's own loan shows on their account page)."""
+    """A loan's page, for the staff of its hub (a caregiver's own loan shows on their account page): its
+    deposit, whether it can be renewed (and why not), the borrower's renewal request, its history."""
     try:
         loan = selectors.loan_at_desk(access_for(request.user), pk)
     except errors.NotFound:
         raise Http404
+    today = timezone.localdate()
+    refusal = ""
+    if loan.is_active:
+        refusal = loan.renewal_refusal(today, someone_waiting=selectors.someone_waiting_for(loan))
     return render(request, "lending/loan_detail.html", {
-        "loan": loan, "history": selectors.history_entries(loan, limit=50),
-        "return_form": forms.ReturnForm(prefix="return"), "today": timezone.localdate(),
+        "loan": loan, "history": selectors.history_entries(loan, limit=50), "today": today,
+        "return_form": forms.ReturnForm(prefix="return"),
+        "renewal_refusal": RENEWAL_REFUSALS.get(refusal, ""),
+        "decline_form": forms.DeclineRenewalForm(prefix="decline",
+                                                 initial={"reason": RENEWAL_REFUSALS.get(refusal, "")}),
+        "collect_form": forms.CollectDepositForm(prefix="collect"),
+        "refund_form": forms.RefundDepositForm(prefix="refund"),
+        "waive_form": forms.WaiveDepositForm(prefix="waive"),
+        "deposit_statuses": DepositStatus,
     })
+
+
+@desk_required
+def loan_agreement(request, pk):
+    """The loan agreement to print and sign, in the borrower's language (not the desk's)."""
+    try:
+        loan = selectors.loan_at_desk(access_for(request.user), pk)
+    except errors.NotFound:
+        raise Http404
+    with translation.override(loan.borrower.preferred_language or None):
+        return render(request, "lending/agreement.html", {"loan": loan, "hub": loan.hub})
+
+
+# action in the URL -> (form, its prefix on the loan page, service, message). Each form's fields are exactly
+# the service's keyword arguments besides the caller and the loan.
+LOAN_ACTIONS = {
+    "decline-renewal": (forms.DeclineRenewalForm, "decline", services.decline_renewal,
+                        gettext_lazy("Renewal declined. The person is told why.")),
+    "collect-deposit": (forms.CollectDepositForm, "collect", services.collect_deposit,
+                        gettext_lazy("Deposit collected.")),
+    "refund-deposit": (forms.RefundDepositForm, "refund", services.refund_deposit,
+                       gettext_lazy("Deposit refunded.")),
+    "waive-deposit": (forms.WaiveDepositForm, "waive", services.waive_deposit, gettext_lazy("Deposit waived.")),
+}
 
 
 @desk_required
@@ -322,6 +382,15 @@ def loan_action(request, pk, action):
         _run_with_form(request, forms.ReturnForm(request.POST, prefix="return"),
                        _("Choose the condition of the returned item."),
                        partial(services.return_loan, access=access, loan_id=pk), _("Return recorded."))
+    elif action in LOAN_ACTIONS:
+        form_class, prefix, perform, done = LOAN_ACTIONS[action]
+        form = form_class(request.POST, prefix=prefix)
+        if form.is_valid():
+            run_service(request, lambda: perform(access=access, loan_id=pk, **form.cleaned_data), done)
+        else:
+            for field_errors in form.errors.values():
+                for error in field_errors:
+                    messages.error(request, error)
     elif action == "renew":
         run_service(request, lambda: services.renew_loan(access=access, loan_id=pk), _("Loan renewed."))
     else:
@@ -371,6 +440,9 @@ def stock_items(request):
     filterset = ItemFilter(request.GET or None, queryset=selectors.items_visible_to(access))
     filterset.form.fields["hub"].queryset = desk_hubs(access)
     page, query_string = _paginated(request, filterset.qs.order_by("asset_tag"), request.GET)
+    today = timezone.localdate()
+    for item in page.object_list:
+        item.blocked = item.blocked_reason(today) if item.status == ItemStatus.AVAILABLE else ""
     return render(request, "lending/item_list.html", {"filter": filterset, "page": page,
                                                       "query_string": query_string})
 
@@ -393,6 +465,13 @@ def take_in(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, _("Item %(tag)s added to the stock.") % {"tag": item.asset_tag})
+            blocked = item.blocked_reason(timezone.localdate())
+            if blocked == "expired":
+                messages.warning(request, _("This item is past its expiry date: it will not be lent or counted "
+                                            "as available."))
+            elif blocked:
+                messages.warning(request, _("This item's safety check is due: record a check before it can be "
+                                            "lent or counted as available."))
             return redirect(item)
     return render(request, "lending/take_in.html", {"form": form})
 

@@ -19,6 +19,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "loan_due_soon": ("item_type", "asset_tag", "due_on"),
     "loan_overdue": ("item_type", "asset_tag", "due_on"),
     "loan_renewed": ("item_type", "asset_tag", "due_on"),  # the desk approved a renewal the person asked for
+    "loan_renewal_declined": ("item_type", "asset_tag", "due_on"),  # the desk said no (`reason` optional: why)
     # advice (`mode` optional: "in person", "by phone"... already translated by the caller)
     "appointment_confirmed": ("service", "starts_at"),
     "appointment_rescheduled": ("service", "old_starts_at", "starts_at"),

@@ -95,7 +95,9 @@ def make_ready(item: Item, user, queue: list[Hold], *, exclude_hold_id: int | No
     notification layer in this same transaction (`tell_item_ready`).
     """
     hold = next((h for h in queue if h.status == HoldStatus.WAITING and h.pk != exclude_hold_id), None)
-    if hold is None or item.is_expired(today()):
+    # An expired item, or one due for its safety check, goes to the shelf but is never offered: it waits there,
+    # not counted as available, until a check is recorded (or it is retired).
+    if hold is None or item.blocked_reason(today()):
         item.status = ItemStatus.AVAILABLE
         save(item, user)
         return None

@@ -53,7 +53,7 @@ def place_hold(*, access: Access, hub: Hub, item_type: ItemType, person_id: int,
     # The available items of the type, all locked in one statement (a handful), so that two holds placed
     # at once never both get the last one; an item lent meanwhile drops out of the locked set.
     ready = [item for item in lock_rows(Item.objects.select_related("item_type").filter(
-        hub=hub, item_type=item_type, status=ItemStatus.AVAILABLE)) if not item.is_expired(today())]
+        hub=hub, item_type=item_type, status=ItemStatus.AVAILABLE)) if item.is_lendable_on(today())]
     if ready:
         offered = make_ready(ready[0], access.user, lock_queue(hub.pk, item_type.pk))
         if offered is not None and offered.pk == hold.pk:

@@ -20,7 +20,10 @@ from carehub.permissions import Access
 from carehub.selectors import person_for
 
 from ..errors import BorrowerHasOverdue, ItemReserved, ItemUnavailable, LoanAlreadyReturned
-from ..models import Condition, Hold, HoldStatus, Item, ItemStatus, Loan, NeedCategory, ReturnCondition
+from ..models import (
+    RENEWAL_REFUSALS, Condition, DepositMethod, DepositStatus, Hold, HoldStatus, Item, ItemStatus, Loan,
+    NeedCategory, ReturnCondition,
+)
 from ._common import MAX_LOAN_DAYS, lock_item, lock_person, lock_queue, make_ready, save, today, unavailable
 
 
@@ -42,13 +45,36 @@ def _check_lendable(item: Item, borrower, day: date) -> Hold | None:
             raise ItemReserved(_("This item is reserved for someone else waiting for it."), field="item")
     elif item.status != ItemStatus.AVAILABLE:
         raise unavailable(item)
-    if item.is_expired(day):
+    blocked = item.blocked_reason(day)
+    if blocked == "expired":
         raise errors.Conflict(_("This item passed its expiry date and cannot be lent."), code="item_expired",
                               field="item")
-    if item.safety_check_overdue(day):
-        raise errors.Conflict(_("This item's safety check is overdue. Record a check before lending it."),
+    if blocked:
+        raise errors.Conflict(_("This item's safety check is due. Record a check before lending it."),
                               code="safety_check_overdue", field="item")
     return hold
+
+
+def _deposit_at_lending(item_type, user, *, waived: bool, waiver_reason: str, method: str) -> dict:
+    """The deposit fields of a new loan: none, waived (by the lender, with the reason), collected now (how),
+    or still to collect."""
+    waiver_reason = (waiver_reason or "").strip()
+    if waived and not waiver_reason:
+        raise errors.ValidationFailed(_("Give a reason for waiving the deposit."), code="waiver_reason_required",
+                                      field="deposit_waiver_reason")
+    if method and method not in DepositMethod.values:
+        raise errors.ValidationFailed(_("Choose how the deposit was paid."), code="deposit_method_invalid",
+                                      field="deposit_method")
+    if not item_type.deposit_eur:
+        return {"deposit_eur": Decimal("0"), "deposit_status": DepositStatus.NONE}
+    if waived:
+        return {"deposit_eur": Decimal("0"), "deposit_status": DepositStatus.WAIVED,
+                "deposit_waiver_reason": waiver_reason[:200], "deposit_settled_at": timezone.now(),
+                "deposit_settled_by": user}
+    if method:
+        return {"deposit_eur": item_type.deposit_eur, "deposit_status": DepositStatus.COLLECTED,
+                "deposit_method": method, "deposit_collected_at": timezone.now(), "deposit_collected_by": user}
+    return {"deposit_eur": item_type.deposit_eur, "deposit_status": DepositStatus.DUE}
 
 
 @transaction.atomic
@@ -65,12 +91,14 @@ def lend_item(
     override_reason: str = "",
     deposit_waived: bool = False,
     deposit_waiver_reason: str = "",
+    deposit_method: str = "",
 ) -> Loan:
     """Lend the item with `item_tag` to a person. Locks the borrower, then the item, then checks every rule.
 
     Refuses (and changes nothing) when the item is not available, is reserved for someone else, has
     expired or is overdue for its safety check; when the due date is in the past; when the type needs a
     referral and none is given; and when the borrower holds an overdue item and no override reason is given.
+    The type's deposit is waived (with a reason), collected now (`deposit_method`) or left to collect.
     """
     borrower = lock_person(access, borrower_id)
     item = lock_item(item_tag, access)
@@ -89,10 +117,8 @@ def lend_item(
         )
     if need_category not in NeedCategory.values:
         raise errors.ValidationFailed(_("Choose a need from the list."), code="need_invalid", field="need_category")
-    deposit_waiver_reason = (deposit_waiver_reason or "").strip()
-    if deposit_waived and not deposit_waiver_reason:
-        raise errors.ValidationFailed(_("Give a reason for waiving the deposit."), code="waiver_reason_required",
-                                      field="deposit_waiver_reason")
+    deposit = _deposit_at_lending(item_type, access.user, waived=bool(deposit_waived),
+                                  waiver_reason=deposit_waiver_reason, method=deposit_method or "")
     override_reason = (override_reason or "").strip()
     has_overdue = Loan.objects.filter(borrower=borrower, returned_at__isnull=True, due_on__lt=day).exists()
     if has_overdue and not override_reason:
@@ -111,9 +137,7 @@ def lend_item(
         due_on=due_on,
         referral_reference=referral_reference,
         override_reason=override_reason if has_overdue else "",
-        deposit_eur=Decimal("0") if deposit_waived else item_type.deposit_eur,
-        deposit_waived=bool(deposit_waived),
-        deposit_waiver_reason=deposit_waiver_reason if deposit_waived else "",
+        **deposit,
     )
     try:
         with transaction.atomic():
@@ -148,7 +172,8 @@ def _lock_loan(access: Access, loan_id: int, *, queue_if=None) -> tuple[Loan, It
 def return_loan(*, access: Access, loan_id: int, condition: str, notes: str = "",
                 refund_deposit: bool = True) -> Loan:
     """Take an item back. Damaged → repair; needs cleaning (or the type always does) → cleaning; else it is
-    offered to the first waiting hold or becomes available."""
+    offered to the first waiting hold or becomes available. A deposit held is refunded unless the desk keeps it
+    for now (`refund_deposit=False`, e.g. until a damage is assessed; `deposits.refund_deposit` later)."""
     if condition not in ReturnCondition.values:
         raise errors.ValidationFailed(_("Choose the condition of the returned item."), code="condition_invalid",
                                       field="condition")
@@ -162,8 +187,10 @@ def return_loan(*, access: Access, loan_id: int, condition: str, notes: str = ""
     loan.return_condition = condition
     loan.return_notes = (notes or "").strip()
     loan.renewal_requested_at = None
-    if loan.deposit_eur and not loan.deposit_waived:
-        loan.deposit_refunded = bool(refund_deposit)
+    if loan.deposit_status == DepositStatus.COLLECTED and refund_deposit:
+        loan.deposit_status = DepositStatus.REFUNDED
+        loan.deposit_settled_at = loan.returned_at
+        loan.deposit_settled_by = access.user
     save(loan, access.user)
 
     if condition == ReturnCondition.DAMAGED:
@@ -182,16 +209,12 @@ def return_loan(*, access: Access, loan_id: int, condition: str, notes: str = ""
 def renew_loan(*, access: Access, loan_id: int) -> Loan:
     """Extend an active loan by its type's loan period, from today or the due date, whichever is later.
 
-    Refused after the type's number of renewals, and while someone is waiting for this type at the hub
-    (the item should go to them).
+    Refused (`Loan.renewal_refusal`) once overdue, after the type's number of renewals, and while someone is
+    waiting for this type at the hub (the item should go to them).
     """
     loan, item, _queue = _lock_loan(access, loan_id)
-    if loan.renewals >= item.item_type.max_renewals:
-        raise errors.Conflict(_("This loan cannot be renewed again; the item must come back."),
-                              code="renewal_limit")
-    if Hold.objects.filter(hub_id=loan.hub_id, item_type_id=item.item_type_id, status=HoldStatus.WAITING).exists():
-        raise errors.Conflict(_("Someone is waiting for this type of item, so the loan cannot be renewed."),
-                              code="renewal_blocked_by_hold")
+    loan.item = item
+    _check_renewable(loan, today())
     loan.due_on = _renewed_due_on(loan.due_on, today(), item.item_type.default_loan_days)
     loan.renewals += 1
     requested = loan.renewal_requested_at is not None
@@ -203,6 +226,19 @@ def renew_loan(*, access: Access, loan_id: int) -> Loan:
         notify(loan.borrower, kind="loan_renewed", hub=item.hub, related=loan, occasion=loan.due_on.isoformat(),
                context={"item_type": item.item_type.name, "asset_tag": item.asset_tag, "due_on": loan.due_on})
     return loan
+
+
+def _someone_waiting(loan: Loan) -> bool:
+    return Hold.objects.filter(hub_id=loan.hub_id, item_type_id=loan.item.item_type_id,
+                               status=HoldStatus.WAITING).exists()
+
+
+def _check_renewable(loan: Loan, day: date) -> None:
+    code = loan.renewal_refusal(day, someone_waiting=_someone_waiting(loan))
+    if code == "loan_already_returned":
+        raise LoanAlreadyReturned(RENEWAL_REFUSALS[code])
+    if code:
+        raise errors.Conflict(RENEWAL_REFUSALS[code], code=code)
 
 
 def _renewed_due_on(due_on: date, day: date, loan_days: int) -> date:
@@ -220,15 +256,35 @@ def _renewed_due_on(due_on: date, day: date, loan_days: int) -> date:
 
 @transaction.atomic
 def request_renewal(*, access: Access, loan_id: int) -> Loan:
-    """A caregiver asks to renew their own loan; the desk approves it with `renew_loan`. Locks the loan only
-    (it changes nothing but the request's time)."""
+    """A caregiver asks to renew their own loan; the desk approves it with `renew_loan` or declines it with
+    `decline_renewal`. Locks the loan only (it changes nothing but the request's time)."""
     person = access.person
-    loan = lock_row(Loan.objects.filter(pk=loan_id)) if person is not None else None
+    loan = lock_row(Loan.objects.select_related("item__item_type").filter(pk=loan_id)) if person else None
     if loan is None or loan.borrower_id != person.pk:
         raise errors.NotFound(_("No such loan."), code="loan_not_found")
-    if loan.returned_at is not None:
-        raise LoanAlreadyReturned(_("This loan has already been returned."))
+    # Refused at once when the desk could only decline it: the person learns why now, not days later.
+    _check_renewable(loan, today())
     if loan.renewal_requested_at is None:
         loan.renewal_requested_at = timezone.now()
         save(loan, access.user)
+    return loan
+
+
+@transaction.atomic
+def decline_renewal(*, access: Access, loan_id: int, reason: str) -> Loan:
+    """The desk answers "no" to a renewal the borrower asked for, with the reason they are told (through the
+    notification layer, in this transaction). The request is cleared, so they may ask again later."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise errors.ValidationFailed(_("Give the reason the person will be told."), code="reason_required",
+                                      field="reason")
+    loan, item, _queue = _lock_loan(access, loan_id)
+    if loan.renewal_requested_at is None:
+        raise errors.Conflict(_("Nobody asked to renew this loan."), code="no_renewal_request")
+    asked_at = loan.renewal_requested_at
+    loan.renewal_requested_at = None
+    save(loan, access.user, reason=reason[:100])
+    notify(loan.borrower, kind="loan_renewal_declined", hub=item.hub, related=loan, occasion=asked_at.isoformat(),
+           context={"item_type": item.item_type.name, "asset_tag": item.asset_tag, "due_on": loan.due_on,
+                    "reason": reason[:200]})
     return loan

@@ -56,12 +56,16 @@ def mark_repaired(*, access: Access, item_tag: str, condition: str = Condition.G
 
 @transaction.atomic
 def record_safety_check(*, access: Access, item_tag: str, passed: bool, notes: str = "") -> Item:
-    """A periodic safety check (powered beds, lifts). A failed check sends an idle item to repair."""
+    """A periodic safety check (powered beds, lifts), dated today. A failed check sends an idle item to repair;
+    a passed one makes an item on the shelf lendable again, so it is offered to the head of its queue."""
     item = lock_item(item_tag, access)
     if notes:
         item.notes = f"{item.notes}\n{notes}".strip()
     if passed:
         item.last_safety_check_on = today()
+        if item.status == ItemStatus.AVAILABLE:
+            _make_ready_in_queue(item, access.user)
+            return item
     elif item.status in (ItemStatus.AVAILABLE, ItemStatus.CLEANING, ItemStatus.RESERVED):
         if item.status == ItemStatus.RESERVED:
             reopen_offer_for(item, access.user)
