@@ -8,6 +8,7 @@ Reads are scoped to the caller's hubs like every lending page; writes are the se
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -205,16 +206,13 @@ def _lent(person, loans) -> Outcome:
                  for loan in loans])
 
 
-def _details_step(person, form) -> Outcome:
+def _details_step(form) -> Outcome:
     return Outcome(step="desk/_step_lend.html", context={"form": form, "rows": form.bound_rows()},
                    message=_("A few details are needed before lending."))
 
 
 def _details_form(access, person, tags, data=None):
-    """The details form for these tags when the items need any (None when they need nothing), or a refusal
-    when an item cannot be lent whatever is filled in (it is said before anything is asked)."""
-    from django.utils import timezone
-
+    """The details form for these tags when the items need any; None when they need nothing."""
     items = _items_by_tag(access, tags)
     found = [(tag, item) for tag, item in items.items() if item is not None]
     needs_override = _has_overdue(person, timezone.localdate())
@@ -236,9 +234,7 @@ def _lend(access, person, tags) -> Outcome:
         check_lend_items(access=access, borrower_id=person.pk, lines=lines)
     except errors.DomainError as exc:
         return _refused(exc, tags)
-    if not form.rows and "override_reason" not in form.fields:  # pragma: no cover - needs implies a field
-        return _lent(person, lend_items(access=access, borrower_id=person.pk, lines=lines))
-    return _details_step(person, form)
+    return _details_step(form)
 
 
 def lend_action(request, access, person, obj_id):
@@ -252,7 +248,7 @@ def lend_action(request, access, person, obj_id):
     if form is None:
         return _lend(access, person, tags)
     if not form.is_valid():
-        outcome = _details_step(person, form)
+        outcome = _details_step(form)
         outcome.ok, outcome.status = False, 422
         outcome.message = _("Please check the details.")
         return outcome
