@@ -35,7 +35,12 @@ def person_from_card(access, text: str):
     try:
         return desk_person(access, person_id)
     except errors.DomainError:
-        return None
+        pass
+    # The card of a record since merged into another still finds the person kept.
+    kept = core.merged_into_for(access, person_id)
+    if kept is not None and permissions.can_act_for_people_at(access, kept.home_hub_id):
+        return kept
+    return None
 
 
 def find_people(access, query: str) -> list:

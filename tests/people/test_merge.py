@@ -185,3 +185,17 @@ def test_the_merge_page_offers_the_look_alike_and_merges_on_confirmation(hub, co
 def test_the_desk_gets_no_merge_page(hub, desk, twins):
     _duplicate, kept = twins
     assert client_for(desk).get(f"/people/{kept.pk}/merge/").status_code == 403
+
+
+def test_the_card_of_a_merged_record_still_finds_the_person_kept(hub, coordinator, desk, twins):
+    duplicate, kept = twins
+    assert merge(coordinator, duplicate, kept).status_code == 200
+    response = client_for(desk).get("/desk/", {"q": f"P{duplicate.pk:07d}"})
+    assert response.status_code == 302 and response["Location"] == f"/desk/people/{kept.pk}/"
+
+
+def test_the_desk_menu_and_the_person_page_lead_to_the_desk_screen_and_the_card(hub, desk, twins):
+    _duplicate, kept = twins
+    page = client_for(desk).get(f"/people/{kept.pk}/").content.decode()
+    assert 'href="/desk/"' in page
+    assert f'href="/desk/people/{kept.pk}/"' in page and f'href="/desk/people/{kept.pk}/card/"' in page
