@@ -105,18 +105,18 @@ def test_lending_is_refused_on_the_day_the_check_falls_due(desk, hub, shelf):
     assert lend(desk, shelf["bed_ok"], make_person(hub)).is_active
 
 
-def test_a_hold_is_not_offered_an_item_that_cannot_be_lent(desk, hub, car_seat):
-    expired = make_item(hub, car_seat, expires_on=today() - days(1))
-    hold = services.place_hold(access=access_for(desk), hub=hub, item_type=car_seat, person_id=make_person(hub).pk)
+def test_a_hold_is_not_offered_an_item_due_for_its_safety_check(desk, hub, bed):
+    due = make_item(hub, bed, last_safety_check_on=today() - days(90))
+    hold = services.place_hold(access=access_for(desk), hub=hub, item_type=bed, person_id=make_person(hub).pk)
     assert hold.status == HoldStatus.WAITING
-    expired.refresh_from_db()
-    assert expired.status == ItemStatus.AVAILABLE
+    due.refresh_from_db()
+    assert due.status == ItemStatus.AVAILABLE
 
 
-def test_a_returned_item_past_its_date_is_not_offered_to_the_queue(desk, hub, car_seat, clock):
-    item = make_item(hub, car_seat, expires_on=today() + days(5))
+def test_a_returned_bed_whose_check_fell_due_is_not_offered_to_the_queue(desk, hub, bed, clock):
+    item = make_item(hub, bed, last_safety_check_on=today() - days(80))
     loan = lend(desk, item, make_person(hub))
-    hold = services.place_hold(access=access_for(desk), hub=hub, item_type=car_seat, person_id=make_person(hub).pk)
+    hold = services.place_hold(access=access_for(desk), hub=hub, item_type=bed, person_id=make_person(hub).pk)
     clock.shift(days(10))
     services.return_loan(access=access_for(desk), loan_id=loan.pk, condition=ReturnCondition.GOOD)
     hold.refresh_from_db()
@@ -161,4 +161,5 @@ def test_a_check_stored_near_the_end_of_time_does_not_break_the_counts(hub, bed)
 
     make_item(hub, bed, last_safety_check_on=date(9999, 12, 30))
     assert _available(list(selectors.availability()), "Powered bed") == 1
-    assert selectors.stock_by_type([hub.pk])[0]["n_available"] == 1
+    [row] = selectors.stock_by_type([hub.pk])
+    assert (row["n_available"], row["n_blocked"]) == (1, 0)
