@@ -1,5 +1,6 @@
 """A planner opens the insights dashboard in a real browser, changes the period, sees the table change and
-downloads the CSV, which is the table shown, small cells included as "<5". axe-core checks each page."""
+downloads the CSV, which is the table shown (numbers bare, for a Catalan spreadsheet), small cells included as
+"<5". axe-core checks each page."""
 
 import csv
 import io
@@ -12,8 +13,11 @@ import time_machine
 from django.core.cache import cache
 from django.utils import formats, translation
 
-from carehub.insights.suppression import SUPPRESSED_TEXT
-from tests.insights.conftest import PERIOD, city  # noqa: F401  (known activity in January-March 2025)
+from carehub.insights.perturbation import SUPPRESSED_TEXT
+from carehub.insights.selectors import display
+from carehub.insights.metrics import FIGURES_BY_KEY
+from tests.insights.conftest import PERIOD, city, published  # noqa: F401  (known activity in January-March 2025)
+from tests.insights.test_pages import as_exported
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,8 +66,8 @@ def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(
     loans = header.index(ca("Loans"))
     by_hub = {row[0]: row for row in before}
     assert set(by_hub) == {city.hub.name, city.other_hub.name}
-    # The default period (the last twelve months) has none of the 2025 activity: small cells everywhere.
-    assert by_hub[city.hub.name][loans] == SUPPRESSED_TEXT
+    # The default period (the last twelve months) has none of the 2025 activity: no loan, published as 0.
+    assert by_hub[city.hub.name][loans] == "0"
 
     # The period of the activity, chosen in the filter form.
     date_from, date_to = PERIOD
@@ -83,9 +87,10 @@ def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(
     assert header_after == header
     assert after != before
     by_hub = {row[0]: row for row in after}
-    assert by_hub[city.hub.name][loans] == "6"  # six loans lent on 10 January 2025
+    with translation.override("ca"):  # six loans lent on 10 January 2025, perturbed
+        assert by_hub[city.hub.name][loans] == display(FIGURES_BY_KEY["loans"], published(city.hub)[0]["loans"])
     assert by_hub[city.other_hub.name][loans] == SUPPRESSED_TEXT  # one loan: a small count
-    small_cells = sum(row.count(SUPPRESSED_TEXT) for row in after)
+    small_cells = sum(row.count(SUPPRESSED_TEXT) + row.count("–") for row in after)  # greyed: no number
     assert page.locator("table.insights-table td.suppressed").count() == small_cells
 
     # The CSV of this view: the same header, hubs, order and cells, "<5" included.
@@ -94,6 +99,6 @@ def test_a_planner_changes_the_period_and_downloads_the_table_as_csv(
     download = download_info.value
     assert download.suggested_filename == f"carehub-insights-{date_from}-{date_to}.csv"
     with open(download.path(), encoding="utf-8-sig", newline="") as stream:
-        rows = list(csv.reader(io.StringIO(stream.read())))
-    assert rows[0] == header
-    assert rows[1:] == after
+        rows = list(csv.reader(io.StringIO(stream.read()), delimiter=";"))
+    assert [h.removesuffix(" (%)") for h in rows[0]] == header  # rates are in percent: the heading says so
+    assert rows[1:] == [[as_exported(text) for text in row] for row in after]
