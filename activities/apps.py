@@ -35,5 +35,6 @@ class ActivitiesConfig(AppConfig):
         integrity_checks="activities.integrity.checks",
         seed_scale="activities.scale.seed",
         navigation="activities.apps.navigation",
+        digest_section="activities.digest.digest_section",
         desk_panel="activities.desk.ActivitiesPanel",
     )
