@@ -382,5 +382,6 @@ api.add_router("/people", people_router)
 api.add_router("/lending", "lending.api.router")
 api.add_router("/activities", "activities.api.router")
 api.add_router("/advice", "advice.api.router")
+api.add_router("", "news.api.router")  # /hubs/{slug}/news and /news/subscription
 api.add_router("/insights", "carehub.insights.api.router")
 api.add_router("/me/profile", "carehub.accounts.api.router")

@@ -205,6 +205,25 @@ def can_cancel_appointment(access: Access, appointment) -> bool:
     )
 
 
+# --- news and the monthly digest (news/) ------------------------------------------------------------------
+# A hub's news is public. Its coordinators (and administrators) publish, edit and withdraw it; nobody else,
+# not the desk of that hub nor the coordinator of another. A person's monthly-digest subscription is theirs
+# (My page, the API) and, as for their other details, the desk and coordinators of their home hub may change
+# it for them (the person's page).
+def can_publish_news(access: Access, hub_id: int) -> bool:
+    return can_coordinate(access, hub_id)
+
+
+def news_hub_ids(access: Access) -> frozenset:
+    """Hubs whose news the caller edits (administrators: see `can_publish_news`, every hub)."""
+    return access.hubs_with(Role.COORDINATOR)
+
+
+def can_manage_digest_of(access: Access, person) -> bool:
+    own = access.person
+    return (own is not None and own.pk == person.pk) or can_act_for_people_at(access, person.home_hub_id)
+
+
 # --- privacy (export and erasure of a person's data) ----------------------------------------------------
 # Exporting everything held about a person and erasing them are the coordinator's call at the person's home
 # hub (and administrators'). Not the desk: an export gathers loans, bookings, group memberships and

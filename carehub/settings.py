@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lending",
     "activities",
     "advice",
+    "news",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

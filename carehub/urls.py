@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("hubs/", views.hub_list, name="hub-list"),
     path("hubs/<slug:slug>/calendar.ics", include("activities.hub_feed_urls")),
+    path("hubs/<slug:slug>/news/", include("news.hub_urls")),
     path("hubs/<slug:slug>/", views.hub_detail, name="hub-detail"),
     path("people/", views.people_search, name="people-search"),
     path("people/new/", views.person_register, name="person-register"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("lending/", include("lending.urls")),
     path("activities/", include("activities.urls")),
     path("advice/", include("advice.urls")),
+    path("news/", include("news.urls")),
     path("insights/", include("carehub.insights.urls")),
     path("admin/", admin.site.urls),  # carehub's own site: administrators only (carehub/admin.py)
     path("api/v1/", api.urls),

@@ -28,6 +28,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     # accounts (carehub.accounts). `link` is a secret: only the email carries it, never the SMS or call text.
     "password_reset": ("link", "valid_minutes"),
     "email_verification": ("link", "valid_days"),
+    # news: the monthly digest of a hub (news/digest.py). `link` is the subscriber's signed digest page, which
+    # also unsubscribes; `month` (date), `sections` (the apps' programme), `news` and `news_link` come too.
+    "monthly_digest": ("link",),
 }
 
 
