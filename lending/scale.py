@@ -15,7 +15,7 @@ ITEM_TYPES = [("Cadira de rodes plegable", "mobility", 120), ("Crosses", "mobili
               ("Bressol de viatge", "children", 90), ("Cadira de cotxe infantil", "children", 180)]
 LOAN_COLUMNS = ["item_id", "hub_id", "borrower_id", "lent_at", "due_on", "returned_at", "need_category",
                 "renewals", "for_name", "return_notes", "return_condition", "deposit_waiver_reason",
-                "deposit_eur", "deposit_waived", "referral_reference", "deposit_refunded", "override_reason"]
+                "deposit_eur", "referral_reference", "override_reason"]
 HOLD_COLUMNS = ["item_type_id", "hub_id", "person_id", "priority", "need_category", "notes", "created_at",
                 "queued_at", "status", "missed_pickups", "closed_at"]
 
@@ -45,7 +45,7 @@ def seed(seeder: Seeder) -> dict:
         for lent_at, due, returned in loans:
             person = rng.choice(people)
             loan_rows.append((item.pk, item.hub_id, person, lent_at, due, returned, "other", 0,
-                              "", "", "good" if returned else "", "", 0, False, "", False, ""))
+                              "", "", "good" if returned else "", "", 0, "", ""))
             if rng.random() < 0.3:  # a third of the loans came after a wait on the hold queue
                 asked = lent_at - timedelta(days=rng.randint(1, 45), hours=rng.randint(0, 8))
                 hold_rows.append((item.item_type_id, item.hub_id, person, 1, "other", "", asked, asked,
