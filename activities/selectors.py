@@ -101,12 +101,17 @@ def live_bookings(session: Session) -> QuerySet[Booking]:
             .order_by("status", "created_at", "id"))
 
 
-def desk_sessions_on(access: Access, day: date) -> list[Session]:
-    """Sessions on `day` at the caller's hubs. Open activities come with their bookings; a support group's
-    circle only for whoever may manage that group."""
-    hub_ids = permissions.people_hub_ids(access)
+def desk_sessions_on(access: Access, day: date, *, hub_ids=None, now: datetime | None = None) -> list[Session]:
+    """Sessions on `day` at the caller's hubs (or at `hub_ids`, which the caller works at). Open activities come
+    with their bookings; a support group's circle only for whoever may manage that group. Two queries whatever
+    the number of sessions and bookings. Each session says whether attendance may be taken now
+    (`takes_attendance`: started, not cancelled, an open activity whose people the caller sees)."""
+    now = now or timezone.now()
     start, end = day_bounds(day)
     sessions = sessions_public().filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "id")
+    scope = permissions.people_hub_ids(access)
+    if scope is not None:
+        sessions = sessions.filter(activity__hub_id__in=scope)
     if hub_ids is not None:
         sessions = sessions.filter(activity__hub_id__in=hub_ids)
     sessions = list(sessions.prefetch_related(
@@ -114,10 +119,21 @@ def desk_sessions_on(access: Access, day: date) -> list[Session]:
                  .select_related("person").order_by("status", "created_at", "id"), to_attr="live_bookings")
     ))
     for session in sessions:
-        session.can_see_participants = permissions.can_see_session_participants(access, session)
+        describe_for_attendance(access, session, now=now)
         if not session.can_see_participants:
             session.live_bookings = []
     return sessions
+
+
+def describe_for_attendance(access: Access, session: Session, *, now: datetime | None = None) -> Session:
+    """What a page needs to offer (or not) the attendance form of `session`: `has_started`,
+    `can_see_participants` and `takes_attendance`. No query (the caller loaded `session.activity`)."""
+    now = now or timezone.now()
+    session.has_started = session.starts_at <= now
+    session.can_see_participants = permissions.can_see_session_participants(access, session)
+    session.takes_attendance = (session.has_started and session.can_see_participants
+                                and not session.is_cancelled and not session.activity.is_support_group)
+    return session
 
 
 # --- support groups -------------------------------------------------------------------------------------

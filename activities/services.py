@@ -14,6 +14,7 @@ rollback takes the message back with the change, and nothing outside the databas
 commit, so a mail server or SMS gateway that is down can never fail or slow a request. The worker delivers.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -451,9 +452,19 @@ def cancel_booking(*, access: Access, booking_id: int) -> Booking:
     return booking
 
 
+def _check_started(session: Session, now: datetime) -> None:
+    """Attendance says who came: there is nothing to say before the session starts (the pages show no button
+    until then; this refuses a form posted early or an API call)."""
+    if session.starts_at > now:
+        raise errors.Conflict(
+            _("Attendance can be taken once the session has started, at %(time)s.") % {
+                "time": timezone.localtime(session.starts_at).strftime("%H:%M")},
+            code="too_early")
+
+
 @transaction.atomic
 def mark_attendance(*, access: Access, booking_id: int, attendance: str) -> Booking:
-    """The desk records whether a confirmed person came, from the day of the session on."""
+    """The desk records whether a confirmed person came, once the session has started."""
     if attendance not in Booking.Attendance.values:
         raise errors.ValidationFailed(_("Choose attended or did not come."), code="attendance_invalid")
     booking = lock_row(Booking.objects.select_related("session__activity").filter(pk=booking_id))
@@ -461,10 +472,101 @@ def mark_attendance(*, access: Access, booking_id: int, attendance: str) -> Book
         raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
     if booking.status != Booking.Status.CONFIRMED:
         raise errors.Conflict(_("Only confirmed bookings have attendance."), code="booking_not_confirmed")
-    if timezone.localdate(booking.session.starts_at) > timezone.localdate():
-        raise errors.Conflict(_("Attendance can be taken from the day of the session."), code="too_early")
+    _check_started(booking.session, timezone.now())
     booking.attendance = attendance
     booking.save(update_fields=["attendance"])
+    return booking
+
+
+@dataclass(frozen=True)
+class AttendanceSaved:
+    """What one attendance form changed: how many came, how many did not, and how many listed bookings were
+    no longer confirmed when it was posted (cancelled meanwhile: left as they are)."""
+
+    came: int
+    absent: int
+    skipped: int
+
+
+def _lock_session_for_attendance(access: Access, session_id: int) -> Session:
+    """The session, locked, for whoever may see who booked it (404 for anyone else, as for its bookings), if it
+    is an open activity under way or over. Support groups keep their own attendance (`record_group_attendance`),
+    seen only by their facilitator and coordinator."""
+    session = _lock_session(session_id)
+    if not permissions.can_see_session_participants(access, session):
+        raise errors.NotFound(_("This session does not exist."), code="session_not_found")
+    if session.activity.is_support_group:
+        raise errors.Conflict(_("A support group's attendance is taken by its facilitator, on the group's page."),
+                              code="support_group_attendance")
+    if session.is_cancelled:
+        raise activity_errors.SessionNotBookable(_("This session has been cancelled."), code="session_cancelled")
+    _check_started(session, timezone.now())
+    return session
+
+
+@transaction.atomic
+def record_session_attendance(*, access: Access, session_id: int, attended: set[int],
+                              listed: set[int]) -> AttendanceSaved:
+    """The desk's one form per session: every booking it `listed` gets "came" when ticked (in `attended`), "did
+    not come" otherwise. Bookings it did not list (confirmed after the page was loaded) are left alone, so a
+    form filled in before someone was promoted never marks them absent.
+
+    Locks the session, then the listed bookings (one `lock_rows` call). A constant number of queries whatever
+    the number of people: only the bookings whose attendance changes are written, in one bulk update with
+    their history rows, signed by the caller."""
+    from simple_history.utils import bulk_update_with_history
+
+    session = _lock_session_for_attendance(access, session_id)
+    wanted = set(listed) | set(attended)
+    bookings = lock_rows(Booking.objects.filter(session=session, pk__in=wanted)) if wanted else []
+    changed, came, absent = [], 0, 0
+    for booking in bookings:
+        if booking.status != Booking.Status.CONFIRMED:
+            continue
+        value = Booking.Attendance.ATTENDED if booking.pk in attended else Booking.Attendance.NO_SHOW
+        came += value == Booking.Attendance.ATTENDED
+        absent += value == Booking.Attendance.NO_SHOW
+        if booking.attendance != value:
+            booking.attendance = value
+            changed.append(booking)
+    if changed:
+        bulk_update_with_history(changed, Booking, ["attendance"], default_user=access.user)
+    return AttendanceSaved(came=came, absent=absent, skipped=len(wanted) - came - absent)
+
+
+@transaction.atomic
+def record_walk_in(*, access: Access, session_id: int, person_id: int) -> Booking:
+    """Someone came without a place: a booking created as confirmed and attended, within the session's places
+    (the same counter and lock as `book_session`; a full session refuses). Whoever already holds a place is
+    marked as having come; whoever waits on the waitlist gets a free place if there is one. Nobody is sent a
+    message: the person is standing at the session."""
+    person = core_selectors.person_for(access, person_id)
+    session = _lock_session_for_attendance(access, session_id)
+    booking = lock_row(Booking.objects.filter(session=session, person=person).exclude(
+        status=Booking.Status.CANCELLED))
+    if booking is not None and booking.status == Booking.Status.CONFIRMED:
+        if booking.attendance != Booking.Attendance.ATTENDED:
+            booking.attendance = Booking.Attendance.ATTENDED
+            booking.save(update_fields=["attendance"])
+        booking.person = person
+        return booking
+    if session.confirmed_count >= session.capacity:
+        raise activity_errors.SessionFull(
+            _("The session is full (%(n)d places): %(name)s cannot be added.") % {
+                "n": session.capacity, "name": person.full_name})
+    now = timezone.now()
+    if booking is None:
+        booking = Booking(session=session, person=person, booked_by=access.user)
+    booking.status = Booking.Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.attendance = Booking.Attendance.ATTENDED
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
+    _adjust_confirmed(session, 1)
+    booking.person = person
     return booking
 
 
@@ -574,8 +676,7 @@ def record_group_attendance(*, access: Access, session_id: int, attended_person_
     if not activity.is_support_group:
         raise errors.NotFound(_("This support group does not exist."), code="group_not_found")
     _require_group_manager(access, activity)
-    if timezone.localdate(session.starts_at) > timezone.localdate():
-        raise errors.Conflict(_("Attendance can be taken from the day of the session."), code="too_early")
+    _check_started(session, timezone.now())
     members = set(GroupMembership.objects.filter(activity=activity, status=GroupMembership.Status.MEMBER)
                   .values_list("person_id", flat=True))
     existing = {row.person_id: row for row in GroupAttendance.objects.filter(session=session)}

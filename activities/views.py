@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import errors, permissions
@@ -32,8 +33,24 @@ TIME_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
 
 def _posted_id(value: str | None) -> int | None:
     """A primary key typed or posted by a browser, or None: only ASCII digits (int() also reads "²" or
-    full-width digits, and would fail or surprise)."""
-    return int(value) if value and value.isascii() and value.isdigit() else None
+    full-width digits, and would fail or surprise), and few enough of them for a database integer."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def _posted_ids(values: list[str]) -> set[int]:
+    return {pk for value in values if (pk := _posted_id(value)) is not None}
+
+
+def _person_from_query(request, access):
+    """The person the desk is booking for, carried as `?person=<id>` from their page through the programme and
+    the session page; None without one. Someone the caller may not see is a 404, as their page would be."""
+    person_id = _posted_id(request.GET.get("person"))
+    if person_id is None:
+        return None
+    try:
+        return core_selectors.person_for(access, person_id)
+    except errors.DomainError:
+        raise Http404
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
@@ -52,7 +69,8 @@ def programme(request):
     query = request.GET.copy()
     query.pop("page", None)
     access = access_for(request.user)
-    if access.person is not None:
+    for_person = _person_from_query(request, access)
+    if access.person is not None and for_person is None:
         # One query for the whole page: which of these sessions the caller already holds a place in.
         mine = selectors.my_bookings_among(access.person, [session.pk for session in page.object_list])
         for session in page.object_list:
@@ -61,7 +79,7 @@ def programme(request):
     calendar_hub = filterset.form.cleaned_data.get("hub") if filterset.is_bound and filterset.is_valid() else None
     return render(request, "activities/programme.html", {
         "filter": filterset, "page": page, "query_string": query.urlencode(), "calendar_hub": calendar_hub,
-        "can_book_for_others": permissions.can_list_people(access),
+        "can_book_for_others": permissions.can_list_people(access), "for_person": for_person,
     })
 
 
@@ -72,8 +90,11 @@ def session_detail(request, pk):
         raise Http404
     access = access_for(request.user)
     person = access.person
+    for_person = _person_from_query(request, access)
+    selectors.describe_for_attendance(access, session)
     context = {
-        "session": session, "activity": session.activity, "access": access,
+        "session": session, "activity": session.activity, "access": access, "for_person": for_person,
+        "for_person_booking": selectors.my_booking_for(for_person, session),
         "my_booking": selectors.my_booking_for(person, session),
         # How a place that frees up would reach them (the page promises it): email, SMS or the hub's phone call.
         "told_by": channel_for(person)[0] if person is not None else None,
@@ -203,7 +224,6 @@ def desk_today(request):
     day = (form.cleaned_data["date"] or today) if form.is_bound and form.is_valid() else today
     return render(request, "activities/desk_today.html", {
         "day": day, "form": form, "sessions": selectors.desk_sessions_on(access, day),
-        "attendance_choices": Booking.Attendance.choices,
     })
 
 
@@ -220,9 +240,64 @@ def book_for(request, pk):
     people = []
     if form.query:
         people = core_selectors.search_people(access, query=form.query)[:25]
-    elif (person_id := _posted_id(request.GET.get("person"))) is not None:  # back from registering them
-        people = core_selectors.people_visible_to(access).filter(pk=person_id)
+    elif (person := _person_from_query(request, access)) is not None:  # back from registering them
+        people = [person]
     return render(request, "activities/book_for.html", {"session": session, "form": form, "people": people})
+
+
+@require_POST
+@login_required
+def session_attendance(request, pk):
+    """One form per session: who came, ticked; everyone else listed on the form did not come."""
+    back = safe_next_url(request, request.POST.get("next"), reverse("activities:session", kwargs={"pk": pk}))
+    try:
+        saved = services.record_session_attendance(
+            access=access_for(request.user), session_id=pk, attended=_posted_ids(request.POST.getlist("came")),
+            listed=_posted_ids(request.POST.getlist("listed")))
+    except errors.NotFound:
+        raise Http404
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Attendance saved: %(came)d came, %(absent)d did not come.") % {
+            "came": saved.came, "absent": saved.absent})
+        if saved.skipped:
+            messages.warning(request, ngettext(
+                "%(n)d booking was cancelled meanwhile and was left as it is.",
+                "%(n)d bookings were cancelled meanwhile and were left as they are.", saved.skipped)
+                % {"n": saved.skipped})
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@desk_required
+def walk_in(request, pk):
+    """Someone came without a place: find them (GET), then add them as come (POST)."""
+    access = access_for(request.user)
+    try:
+        session = selectors.session_public(pk)
+    except errors.NotFound:
+        raise Http404
+    selectors.describe_for_attendance(access, session)
+    if not session.can_see_participants or session.activity.is_support_group:
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    back = safe_next_url(request, data.get("next"), session.get_absolute_url())
+    if request.method == "POST":
+        try:
+            booking = services.record_walk_in(access=access, session_id=pk,
+                                              person_id=_posted_id(request.POST.get("person")) or 0)
+        except errors.NotFound:
+            raise Http404
+        except errors.DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("%(name)s came: added to the session.") % {"name": booking.person.full_name})
+        return redirect(back)
+    form = PersonSearchForm(request.GET or None, label=_("Who came? Name, phone or document number"))
+    people = core_selectors.search_people(access, query=form.query)[:25] if form.query else []
+    return render(request, "activities/walk_in.html", {"session": session, "form": form, "people": people,
+                                                       "next": back})
 
 
 @require_POST
@@ -502,4 +577,5 @@ def group_attendance(request, pk):
         membership.came = recorded.get(membership.person_id, False)
     return render(request, "activities/group_attendance.html", {
         "session": session, "members": members, "recorded": recorded,
+        "can_take": session.starts_at <= timezone.now() and not session.is_cancelled,
     })

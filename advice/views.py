@@ -65,14 +65,18 @@ def _or_404(lookup, *args):
 def service_list(request):
     """Choose a hub, then one of its services. Open to everyone (the slots are public)."""
     access = access_for(request.user)
+    for_person = _person_for(request, access)
     data = request.GET.copy()
-    if not data.get("hub") and access.person is not None:  # a caregiver starts at their own hub
+    if not data.get("hub") and for_person is not None:  # the desk booking for someone: at their hub
+        data["hub"] = for_person.home_hub.slug
+    elif not data.get("hub") and access.person is not None:  # a caregiver starts at their own hub
         data["hub"] = access.person.home_hub.slug
     form = ChooseServiceForm(data or None)
     hub = form.cleaned_data["hub"] if form.is_bound and form.is_valid() else None
     offered = selectors.services_offered(hub=hub) if hub else selectors.services_offered().none()
     return render(request, "advice/service_list.html", {
         "form": form, "hub": hub, "services": offered, "access": access, "person_id": _person_param(request),
+        "for_person": for_person,
         "can_see_agenda": selectors.sees_agenda(access),
         "can_publish_hours": access.is_admin or bool(access.hubs_with(Role.ADVISOR, Role.COORDINATOR)),
         "can_manage_services": access.is_admin or bool(access.hubs_with(Role.COORDINATOR)),
@@ -80,15 +84,28 @@ def service_list(request):
 
 
 def _person_param(request) -> str:
-    """The desk's `?person=<id>` carried from page to page (checked against its scope when booking)."""
+    """The desk's `?person=<id>` carried from page to page (checked against its scope by `_person_for`)."""
     value = request.GET.get("person", "")
-    return value if value.isdigit() and len(value) < 10 else ""
+    return value if value.isascii() and value.isdigit() and len(value) < 10 else ""
+
+
+def _person_for(request, access):
+    """The person the desk is making an appointment for, from `?person=<id>` (carried from their page through
+    the services and the free times), or None. Someone outside the caller's scope is a 404, as their page is."""
+    person_id = _person_param(request)
+    if not person_id:
+        return None
+    try:
+        return core_selectors.person_for(access, int(person_id))
+    except errors.DomainError:
+        raise Http404
 
 
 def service_slots(request, pk):
     """Free slots of one service over the coming weeks, grouped by day; each slot links to its booking page."""
     service = _or_404(selectors.service_by_id, pk)
     access = access_for(request.user)
+    for_person = _person_for(request, access)
     today = timezone.localdate()
     date_from = max(_parse_day(request.GET.get("from"), today), today)
     date_from = min(date_from, today + timedelta(days=slot_math.MAX_RANGE_DAYS - 14))
@@ -101,7 +118,7 @@ def service_slots(request, pk):
         "service": service, "days": selectors.slots_by_day(found), "date_from": date_from, "date_to": date_to,
         "next_from": next_from if next_from <= today + timedelta(days=slot_math.MAX_RANGE_DAYS - 14) else None,
         "prev_from": date_from - timedelta(days=14) if date_from > today else None,
-        "person_id": _person_param(request),
+        "person_id": _person_param(request), "for_person": for_person,
     })
 
 

@@ -47,9 +47,10 @@ def test_a_booking_and_its_cancellation_with_a_token_record_the_caregiver(client
     assert [(h.status, h.history_user) for h in history] == [("confirmed", user), ("cancelled", user)]
 
 
-def test_attendance_marked_with_a_token_records_the_desk(client, hub, desk, carer):
+def test_attendance_marked_with_a_token_records_the_desk(client, hub, desk, carer, time_machine):
     session = make_session(hub, days=0, hour=9)
     booking = services.book_session(access=access_for(carer[0]), session_id=session.pk)
+    time_machine.move_to(at(0, 9, 5), tick=False)  # attendance is taken once the session has started
     response = client.post(f"/api/v1/activities/bookings/{booking.pk}/attendance", {"attendance": "attended"},
                            content_type=JSON, **bearer(desk))
     assert response.status_code == 200

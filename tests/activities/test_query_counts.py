@@ -69,9 +69,10 @@ def test_cancelling_a_confirmed_place_promotes_the_first_waiting(full_session, d
         services.cancel_booking(access=access, booking_id=bookings[0].pk)
 
 
-def test_marking_attendance(hub, desk, carer, django_assert_num_queries):
+def test_marking_attendance(hub, desk, carer, django_assert_num_queries, time_machine):
     session = make_session(hub, days=0, hour=9)
     booking = services.book_session(access=access_for(carer[0]), session_id=session.pk)
+    time_machine.move_to(at(0, 9, 5), tick=False)  # attendance is taken once the session has started
     access = access_for(desk)
     with django_assert_num_queries(5 + lock_timeout()):
         services.mark_attendance(access=access, booking_id=booking.pk, attendance="attended")
@@ -150,9 +151,10 @@ def test_api_cancel_with_promotion(client, full_session, django_assert_num_queri
     assert response.status_code == 200
 
 
-def test_api_attendance(client, hub, desk, carer, django_assert_num_queries):
+def test_api_attendance(client, hub, desk, carer, django_assert_num_queries, time_machine):
     session = make_session(hub, days=0, hour=9)
     booking = services.book_session(access=access_for(carer[0]), session_id=session.pk)
+    time_machine.move_to(at(0, 9, 5), tick=False)  # attendance is taken once the session has started
     headers = bearer(desk)
     with django_assert_num_queries(9 + lock_timeout()):
         response = client.post(f"/api/v1/activities/bookings/{booking.pk}/attendance", {"attendance": "no_show"},
