@@ -35,6 +35,7 @@ class ActivitiesConfig(AppConfig):
         integrity_checks="activities.integrity.checks",
         seed_scale="activities.scale.seed",
         navigation="activities.apps.navigation",
+        desk_day="activities.today.desk_day",
         digest_section="activities.digest.digest_section",
         desk_panel="activities.desk.ActivitiesPanel",
     )

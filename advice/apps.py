@@ -28,5 +28,6 @@ class AdviceConfig(AppConfig):
         integrity_checks="advice.integrity.checks",
         seed_scale="advice.scale.seed",
         navigation="advice.apps.navigation",
+        desk_day="advice.today.desk_day",
         desk_panel="advice.desk.AdvicePanel",
     )

@@ -18,6 +18,7 @@ INSTALLED_APPS order, so lending's erasure hook, which may refuse, runs first.
 | integrity_checks | () -> list[carehub.integrity.Check]      | `manage.py check_integrity`                     |
 | seed_scale       | (seeder: carehub.scale.Seeder) -> dict   | `manage.py seed_scale`                          |
 | navigation       | () -> list[(url name, label, allowed)]   | the main menu (`allowed(access) -> bool`)       |
+| desk_day         | (access, *, hub_ids, today, now) -> dict; {} = nothing | the desk's day `/desk/today/` (docs/desk-day.md): the dict names its `template`, `title`, `anchor`, `count`, `order` |
 | digest_section   | (hub, *, starts, ends) -> dict; {} = nothing | the monthly digest (news/digest.py): `title`, `entries` [{`title`, `when`, `where`, `link`}], `more`, `link`, `order` |
 | desk_panel       | a `carehub.desk.panels.DeskPanel` subclass: (access, person, *, today) -> panel; its `actions`, `scan`, `locate` | the desk screen `/desk/` (docs/desk.md) |
 """
@@ -42,6 +43,7 @@ class Contributions:
     integrity_checks: str | None = None
     seed_scale: str | None = None
     navigation: str | None = None
+    desk_day: str | None = None
     digest_section: str | None = None
     desk_panel: str | None = None
 

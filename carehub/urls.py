@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("carehub.accounts.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("desk/today/", include("carehub.today.urls")),
     path("desk/", include("carehub.desk.urls")),
     path("lending/", include("lending.urls")),
     path("activities/", include("activities.urls")),

@@ -28,5 +28,6 @@ class LendingConfig(AppConfig):
         integrity_checks="lending.integrity.checks",
         seed_scale="lending.scale.seed",
         navigation="lending.apps.navigation",
+        desk_day="lending.today.desk_day",
         desk_panel="lending.desk.LendingPanel",
     )
