@@ -1,9 +1,11 @@
-"""Demo advice for `manage.py load_demo`: services at every hub, advisors' weekly hours filling the coming
-weeks, a few appointments (one of them the `carer`'s) and one past appointment with a case note.
+"""Demo advice for `manage.py load_demo`: services at every hub, advisors' weekly hours (held all year, and
+filling the coming weeks), a few appointments ahead (one of them the `carer`'s), one past appointment with a
+case note, and a year of past appointments (most attended, some missed, a few cancelled) on the advisors' slots.
 
 The first hub (where `advisor` works, as at hubs[2]) offers legal and employment advice; every other hub offers
 at least one service, given by a demo advisor who covers two or three hubs on different days. Rows are saved one
-by one (history is written); appointments are placed on free slots computed by the same code as the pages.
+by one (history is written); appointments are placed on free slots computed by the same code as the pages,
+the past year's inserted in bulk with their history (`DemoContext.bulk`).
 """
 
 from datetime import time, timedelta
@@ -14,10 +16,14 @@ from django.utils import timezone
 from carehub.models import Role, StaffRole
 
 from . import selectors
-from .models import AdviceService, Appointment, Availability, CaseNote, ServiceKind
+from .models import AdviceService, Appointment, Availability, CaseNote, Mode, ServiceKind
 
 LEGAL = ("Assessorament jurídic", "Dret de família, herències, dependència, contractes de cura.")
 EMPLOYMENT = ("Assessorament laboral", "Contractes de treballadores de la llar i de cura, drets, atur.")
+PAST_FILL = 0.75  # share of the past year's slots that someone booked…
+MONTHLY_CAP = 18  # …up to this many a month at a hub (the hubs with several advisors' hours fill less)
+PAST_REASONS = ["", "", "Herència i habitatge", "Contracte de la cuidadora", "Incapacitació i tutela",
+                "Reducció de jornada per cura", "Prestació de dependència", "Acomiadament"]
 
 
 def _service(hub, kind, minutes=45, buffer=15, **fields):
@@ -42,8 +48,8 @@ def _book(service, slot, person, *, by, reason="", status=Appointment.Status.BOO
 
 
 def load(ctx) -> None:
-    today = timezone.localdate()
-    start = today - timedelta(days=21)  # windows already valid three weeks ago, for a past appointment
+    today = ctx.today
+    start = today - timedelta(days=400)  # the advisors' hours were the same all the demo's year
     first, third = ctx.first_hub, ctx.hubs[2]
     advisor = ctx.users["advisor"]
 
@@ -99,3 +105,44 @@ def load(ctx) -> None:
                          status=Appointment.Status.ATTENDED)
         CaseNote(appointment=attended, advisor=advisor,
                  text="Demo: treballava 30 h/setmana sense contracte; revisar cotitzacions.").save()
+    _past_year(ctx)
+
+
+def _past_year(ctx) -> None:
+    """The year behind: on each service's slots of the year, one after the other for each advisor (buffer
+    included, as the booking service requires), a person of the hub already registered when they asked."""
+    rng, now = ctx.rng, ctx.now
+    desk_by_hub = {role.hub_id: role.user for role in StaffRole.objects.filter(role=Role.DESK).select_related("user")}
+    candidates = []
+    for service in AdviceService.objects.select_related("hub").order_by("pk"):
+        slots = selectors.free_slots(service=service, date_from=timezone.localdate(ctx.history_starts),
+                                     date_to=ctx.today - timedelta(days=1), now=ctx.history_starts)
+        candidates += [(slot, service) for slot in slots if slot.ends_at < now]
+    candidates.sort(key=lambda pair: (pair[0].advisor_id, pair[0].starts_at))
+    busy_until, per_month, rows = {}, {}, []
+    for slot, service in candidates:
+        if slot.advisor_id in busy_until and slot.starts_at < busy_until[slot.advisor_id]:
+            continue
+        month = (service.hub_id, slot.starts_at.year, slot.starts_at.month)
+        if rng.random() > PAST_FILL or per_month.get(month, 0) >= MONTHLY_CAP:
+            continue
+        per_month[month] = per_month.get(month, 0) + 1
+        busy_until[slot.advisor_id] = slot.blocked_until
+        asked = slot.starts_at - timedelta(days=rng.randint(2, 28), hours=rng.randint(0, 8))
+        status = rng.choices([Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW,
+                              Appointment.Status.CANCELLED], weights=[80, 12, 8])[0]
+        desk = desk_by_hub.get(service.hub_id)
+        appointment = {
+            "service_id": service.pk, "advisor_id": slot.advisor_id, "hub_id": service.hub_id,
+            "person_id": rng.choice(ctx.registered_before(service.hub, asked)).pk, "starts_at": slot.starts_at,
+            "ends_at": slot.ends_at, "blocked_until": slot.blocked_until, "status": status,
+            "booked_by_id": getattr(desk, "pk", None),
+            "mode": Mode.PHONE if service.by_phone and rng.random() < 0.2 else Mode.IN_PERSON,
+            "reason": rng.choice(PAST_REASONS), "created_at": asked,
+        }
+        if status == Appointment.Status.CANCELLED:
+            appointment["cancelled_at"] = asked + (slot.starts_at - asked) * rng.random()
+            appointment["cancelled_by_id"] = appointment["booked_by_id"]
+        rows.append(appointment)
+    ctx.insert(Appointment, rows, user=ctx.users["admin"], changed="COALESCE(cancelled_at, ends_at)",
+               before={"status": f"'{Appointment.Status.BOOKED}'", "cancelled_at": "NULL", "cancelled_by_id": "NULL"})

@@ -1,8 +1,9 @@
-"""Demo stock for `manage.py load_demo`: item types, items at every hub, loans (some overdue), items
+"""Demo stock for `manage.py load_demo`: item types, items at every hub, a year and a half of loans (most
+back on time, some late) and the holds that came before some of them; today: loans out (a few overdue), items
 waiting to be cleaned, holds, and at the first hub an item ready to collect.
 
-Rows are saved one by one through `save()` so that each has its audit history, as the desk would leave
-it (the demo's desk user is the acting user). Dates are relative to today; the rng is the demo's seeded one.
+Rows are inserted in bulk with their audit history (`DemoContext.bulk`), dated when each thing happened, the
+hub's desk user as the actor. Dates are relative to the demo's now; the rng is the demo's seeded one.
 """
 
 from datetime import datetime, time, timedelta
@@ -24,6 +25,7 @@ from .models import (
     ItemType,
     Loan,
     NeedCategory,
+    ReturnCondition,
 )
 
 # Names in Catalan, the hubs' first language (item types are data, not interface strings).
@@ -51,16 +53,78 @@ NEEDS = {
 }
 
 
+# A loan is lent for the type's loan period; most people bring the item back before it is due, when they no
+# longer need it; about one loan in ten comes back late. Between two loans an item rests (cleaning, on a shelf).
+LATE_SHARE = 0.1
+HOLD_SHARE = 0.55  # loans that came after a wait on the hold queue (stock is short: most do)
+LENDING_HISTORY_DAYS = 540  # loans due in the first months of the demo's year were lent months before
+
+
+def _at(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
 def _save(instance, user):
     instance._history_user = user
     instance.save()
     return instance
 
 
+def _deposit(amount, *, returned: bool) -> dict:
+    """The deposit's state: taken when lent, given back on return (older schema: a refunded flag)."""
+    fields = {f.name for f in Loan._meta.get_fields()}
+    if "deposit_status" in fields:
+        from .models import DepositStatus
+
+        if not amount:
+            return {"deposit_status": DepositStatus.NONE}
+        return {"deposit_status": DepositStatus.REFUNDED if returned else DepositStatus.COLLECTED}
+    return {"deposit_refunded": bool(amount) and returned}
+
+
+# The deposit's state in a loan's first version (SQL, for `DemoContext.insert`): taken when lent.
+_DEPOSIT_WHEN_LENT = (
+    {"deposit_status": "CASE WHEN deposit_eur > 0 THEN 'collected' ELSE 'none' END"}
+    if "deposit_status" in {f.name for f in Loan._meta.get_fields()} else {"deposit_refunded": "FALSE"}
+)
+
+
+def _current_state(rng, code, n, n_items, type_index, waiting_for) -> str:
+    """What an item is doing today: out on loan for the waited-for types, else mostly out or on the shelf."""
+    if code in waiting_for:
+        return "cleaning" if n == n_items - 1 and type_index == 0 else "loan"
+    if type_index == 2 and n == 1:
+        return "overdue"  # every hub has some overdue loans
+    if type_index == 3 and n == 1:
+        return "cleaning"  # and something waiting to be cleaned
+    if n == 0:
+        return "available"
+    return rng.choices(["loan", "available", "cleaning", "overdue"], weights=[10, 6, 1, 1])[0]
+
+
+def _past_loans(rng, item_type, since, until) -> list[tuple]:
+    """(lent_at, due_on, returned_at) of one item's loans, one after the other, from `since` to `until`,
+    written backwards from `until` (when the item's present begins)."""
+    loans, back = [], until - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 5))
+    days = item_type.default_loan_days
+    while True:
+        if rng.random() < LATE_SHARE:
+            kept = days + rng.randint(1, 25)  # back late
+        else:
+            kept = rng.randint(min(10, days - 1), max(min(days - 1, 80), 11))
+        lent_day = timezone.localtime(back).date() - timedelta(days=kept)
+        lent_at = _at(lent_day, rng.randint(10, 12), rng.choice((0, 15, 30, 45)))
+        if lent_at < since:
+            return loans
+        back_at = _at(timezone.localtime(back).date(), rng.randint(10, 18), rng.choice((0, 20, 40)))
+        loans.append((lent_at, lent_day + timedelta(days=days), back_at))
+        back = lent_at - timedelta(days=rng.randint(2, 25))
+
+
 def load(ctx) -> None:
     rng = ctx.rng
-    today = timezone.localdate()
-    now = timezone.now()
+    today = ctx.today
+    now = ctx.now
     types = {}
     for code, name, category, days, cleaning, referral, max_age, safety, deposit in TYPES:
         types[code] = ItemType.objects.create(
@@ -75,17 +139,14 @@ def load(ctx) -> None:
     for index, hub in enumerate(ctx.hubs):
         staff = desk_by_hub.get(hub.pk, fallback)
         people = list(ctx.people[hub.slug])
-        borrowers = iter(rng.sample(people, len(people)))
-        if index == 0:
-            carer = next((p for p in people if p.user_id), None)
-        else:
-            carer = None
+        carer = next((p for p in people if p.user_id), None) if index == 0 else None
         # Every hub stocks at least 8 types; two of them are fully out, so people wait for them.
         codes = rng.sample(list(types), k=rng.randint(9, 11))
         waiting_for = codes[:2]
+        items, plans = [], []
         for type_index, code in enumerate(codes):
             item_type = types[code]
-            n_items = rng.randint(2, 4)
+            n_items = rng.randint(3, 5)
             for n in range(n_items):
                 item = Item(
                     asset_tag=f"H{index + 1:02d}-{code}-{n + 1:02d}", item_type=item_type, hub=hub,
@@ -99,51 +160,78 @@ def load(ctx) -> None:
                     item.expires_on = today + timedelta(days=rng.randint(200, 1500))
                 if item_type.safety_check_every_days:
                     item.last_safety_check_on = today - timedelta(days=rng.randint(5, 120))
-                # The state: out on loan for the waited-for types, else a mix with one available first.
-                if code in waiting_for:
-                    state = "cleaning" if n == n_items - 1 and type_index == 0 else "loan"
-                elif n == 0:
-                    state = "available"
-                else:
-                    state = rng.choice(["loan", "loan", "overdue", "available", "cleaning"])
-                if type_index == 2 and n == 1:
-                    state = "overdue"  # every hub has some overdue loans
-                if type_index == 3 and n == 1:
-                    state = "cleaning"  # and something waiting to be cleaned
+                state = _current_state(rng, code, n, n_items, type_index, waiting_for)
                 item.status = {"available": ItemStatus.AVAILABLE, "cleaning": ItemStatus.CLEANING}.get(
                     state, ItemStatus.ON_LOAN)
-                _save(item, staff)
-                if state in ("loan", "overdue"):
-                    borrower = next(borrowers, None) or rng.choice(people)
-                    if carer is not None and type_index == 1:
-                        borrower, carer = carer, None
-                    if state == "overdue":
-                        due_on = today - timedelta(days=rng.randint(2, 40))
-                    else:
-                        due_on = today + timedelta(days=rng.randint(1, 150))
-                    lent_at = timezone.make_aware(
-                        datetime.combine(due_on - timedelta(days=item_type.default_loan_days), time(10, 0)))
-                    _save(Loan(
-                        item=item, hub=hub, borrower=borrower, need_category=NEEDS.get(item_type.category,
-                                                                                        NeedCategory.OTHER),
-                        lent_at=lent_at, lent_by=staff, due_on=due_on, deposit_eur=item_type.deposit_eur,
-                        referral_reference="OT-2026-%04d" % rng.randint(1, 9999) if item_type.requires_referral
-                        else "",
-                    ), staff)
-                elif state == "cleaning" and rng.random() < 0.5:
-                    Cleaning.objects.create(item=item, cleaned_by=staff, cleaned_at=now - timedelta(days=60),
-                                            protocol=item_type.protocol)
+                items.append(item)
+                plans.append(state)
+        items = ctx.bulk(Item, items, user=staff)
+
+        loans, holds, cleanings = [], [], []
+
+        def loan_of(item, borrower, lent_at, due_on, returned_at=None) -> dict:
+            item_type = item.item_type
+            return {
+                "item_id": item.pk, "hub_id": hub.pk, "borrower_id": borrower.pk,
+                "need_category": NEEDS.get(item_type.category, NeedCategory.OTHER), "lent_at": lent_at,
+                "lent_by_id": staff.pk, "due_on": due_on, "deposit_eur": item_type.deposit_eur,
+                "returned_at": returned_at, "returned_to_id": staff.pk if returned_at else None,
+                "return_condition": (rng.choice([ReturnCondition.GOOD] * 4 + [ReturnCondition.NEEDS_CLEANING])
+                                     if returned_at else ""),
+                **_deposit(item_type.deposit_eur, returned=bool(returned_at)),
+                "referral_reference": "OT-2026-%04d" % rng.randint(1, 9999) if item_type.requires_referral else "",
+            }
+
+        for item, state in zip(items, plans):
+            item_type = item.item_type
+            present_from = now
+            if state in ("loan", "overdue"):
+                days = item_type.default_loan_days
+                if state == "overdue":
+                    due_on = today - timedelta(days=rng.randint(2, 40))
+                else:  # lent at some point of its loan period, this week included
+                    due_on = today + timedelta(days=rng.randint(3, days - 1))
+                lent_at = _at(due_on - timedelta(days=days), rng.randint(10, 12))
+                if lent_at > now:
+                    lent_at = now - timedelta(hours=1)
+                borrower = rng.choice(ctx.registered_before(hub, lent_at))
+                if carer is not None and item_type.pk == types[codes[1]].pk:
+                    borrower, carer = carer, None
+                loans.append(loan_of(item, borrower, lent_at, due_on))
+                present_from = lent_at
+            elif state == "cleaning":
+                present_from = now - timedelta(days=rng.randint(1, 3))
+                if rng.random() < 0.5:
+                    cleanings.append(Cleaning(item=item, cleaned_by=staff, cleaned_at=now - timedelta(days=60),
+                                              protocol=item_type.protocol))
+            since = max(item.created_at, now - timedelta(days=LENDING_HISTORY_DAYS))
+            for lent_at, due_on, returned_at in _past_loans(rng, item_type, since, present_from):
+                borrower = rng.choice(ctx.registered_before(hub, lent_at - timedelta(days=1)))
+                loans.append(loan_of(item, borrower, lent_at, due_on, returned_at))
+                if rng.random() < HOLD_SHARE:  # they had waited for it on the hold queue
+                    asked = lent_at - timedelta(days=rng.randint(1, 30), hours=rng.randint(0, 6))
+                    holds.append({
+                        "item_type_id": item_type.pk, "hub_id": hub.pk, "person_id": borrower.pk,
+                        "created_by_id": staff.pk, "need_category": NEEDS.get(item_type.category, NeedCategory.OTHER),
+                        "created_at": asked, "queued_at": asked, "status": HoldStatus.FULFILLED, "closed_at": lent_at,
+                    })
+        ctx.insert(Loan, loans, user=staff, created="lent_at", changed="returned_at",
+                   before={"returned_at": "NULL", "returned_to_id": "NULL", "return_condition": "''",
+                           **_DEPOSIT_WHEN_LENT})
+        ctx.insert(Hold, holds, user=staff, changed="closed_at",
+                   before={"status": f"'{HoldStatus.WAITING}'", "closed_at": "NULL"})
+        Cleaning.objects.bulk_create(cleanings)
+
         # A few holds on the types that are fully out: one urgent (a hospital discharge).
         waiting_people = rng.sample(people, 3)
-        for n, person in enumerate(waiting_people):
-            code = waiting_for[n % 2]
-            _save(Hold(
-                item_type=types[code], hub=hub, person=person, created_by=staff,
-                priority=HoldPriority.URGENT if n == 2 else HoldPriority.NORMAL,
-                need_category=NEEDS.get(types[code].category, NeedCategory.OTHER),
-                created_at=now - timedelta(days=10 - n), queued_at=now - timedelta(days=10 - n),
-                notes="Alta hospitalària la setmana vinent" if n == 2 else "",
-            ), staff)
+        ctx.bulk(Hold, [
+            Hold(item_type=types[waiting_for[n % 2]], hub=hub, person=person, created_by=staff,
+                 priority=HoldPriority.URGENT if n == 2 else HoldPriority.NORMAL,
+                 need_category=NEEDS.get(types[waiting_for[n % 2]].category, NeedCategory.OTHER),
+                 created_at=now - timedelta(days=10 - n), queued_at=now - timedelta(days=10 - n),
+                 notes="Alta hospitalària la setmana vinent" if n == 2 else "")
+            for n, person in enumerate(waiting_people)
+        ], user=staff)
         if index == 0:
             _offer_one(hub, staff, people, now)
 
