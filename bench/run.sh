@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: seed (or reuse) a PostgreSQL database at city scale, then time the pages that matter.
 #
-#   BENCH_HUBS=115 BENCH_YEARS=3 make bench        # the target scale (default)
+#   BENCH_HUBS=115 BENCH_YEARS=5 make bench        # the target scale (default; issue 14's insights targets)
 #   BENCH_HUBS=20 BENCH_YEARS=1 BENCH_DB=carehub_bench_small make bench   # a quicker run
 #   BENCH_RUNS=30 make bench                       # more timed runs per page
 #
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 BENCH_DB=${BENCH_DB:-carehub_bench}
 BENCH_SERVER=${BENCH_SERVER:-postgres://postgres@127.0.0.1:5432}
-export BENCH_HUBS=${BENCH_HUBS:-115} BENCH_YEARS=${BENCH_YEARS:-3} BENCH_RUNS=${BENCH_RUNS:-20}
+export BENCH_HUBS=${BENCH_HUBS:-115} BENCH_YEARS=${BENCH_YEARS:-5} BENCH_RUNS=${BENCH_RUNS:-20}
 export DATABASE_URL="$BENCH_SERVER/$BENCH_DB"
 export DEBUG=0 CONN_MAX_AGE=60
 
@@ -26,3 +26,4 @@ else
   echo "== reusing the seeded database (drop it to re-seed: dropdb $BENCH_DB)"
 fi
 "$BIN/python" bench/measure.py
+"$BIN/python" bench/insights.py --http  # cold/cached/raw-SQL ratio, query counts, over HTTP too

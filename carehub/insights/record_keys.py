@@ -22,7 +22,7 @@ def redraw(app_label: str, *model_names: str):
                 with connection.cursor() as cursor:
                     cursor.execute(
                         f"UPDATE {table} SET record_key = "
-                        f"((('x' || left(gen_random_uuid()::text, 8))::bit(32)::bigint) % %s)::integer",
+                        f"((('x' || left(gen_random_uuid()::text, 8))::bit(32)::bigint) %% %s)::integer",
                         [RECORD_KEY_MODULUS],
                     )
                 continue
