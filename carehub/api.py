@@ -383,5 +383,8 @@ api.add_router("/lending", "lending.api.router")
 api.add_router("/activities", "activities.api.router")
 api.add_router("/advice", "advice.api.router")
 api.add_router("", "news.api.router")  # /hubs/{slug}/news and /news/subscription
+api.add_router("/resources", "guidance.api.resources_router")
+api.add_router("/attention-topics", "guidance.api.topics_router")
+api.add_router("/attentions", "guidance.api.attentions_router")
 api.add_router("/insights", "carehub.insights.api.router")
 api.add_router("/me/profile", "carehub.accounts.api.router")

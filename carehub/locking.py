@@ -45,6 +45,7 @@ LOCK_ORDER: tuple[str, ...] = (
     "activities.calendarfeedtoken",
     "advice.adviceservice",
     "advice.appointment",
+    "guidance.attention",
 )
 _RANK = {label: rank for rank, label in enumerate(LOCK_ORDER)}
 

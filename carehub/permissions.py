@@ -240,3 +240,29 @@ def insights_hub_ids(access: Access) -> frozenset | None:
     if access.is_admin or access.is_planner:
         return None
     return access.hubs_with(Role.COORDINATOR)
+
+
+# --- information and guidance (guidance/) ---------------------------------------------------------------
+# Attentions (the desk's record of a consultation) and online questions belong to the hub where they were
+# made: its desk and coordinators see and record them (and administrators). Not other hubs' staff (404), not
+# advisors or facilitators, never planners (figures only). A caregiver sees the questions they asked online
+# and the hub's answers, never the desk's notes. The directory of care resources and the Carer's Card guide
+# are public; a hub's coordinator edits its directory, its topics and its guide; administrators the city's.
+def attention_hub_ids(access: Access) -> frozenset | None:
+    """Hubs whose attentions the caller may see; None means every hub (administrators)."""
+    if access.is_admin:
+        return None
+    return access.hubs_with(*PEOPLE_ROLES)
+
+
+def can_record_attention_at(access: Access, hub_id: int) -> bool:
+    return can_act_for_people_at(access, hub_id)
+
+
+def can_edit_directory_of(access: Access, hub_id: int) -> bool:
+    """Resources, attention topics and the Carer's Card guide of a hub."""
+    return can_coordinate(access, hub_id)
+
+
+def can_edit_city_carers_card_guide(access: Access) -> bool:
+    return access.is_admin

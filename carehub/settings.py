@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "activities",
     "advice",
     "news",
+    "guidance",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("advice/", include("advice.urls")),
     path("news/", include("news.urls")),
+    path("guidance/", include("guidance.urls")),
     path("insights/", include("carehub.insights.urls")),
     path("admin/", admin.site.urls),  # carehub's own site: administrators only (carehub/admin.py)
     path("api/v1/", api.urls),

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "${ROOT:-$(dirname "$0")/..}"
 PYTHON=${PYTHON:-.venv/bin/python}
 case "$PYTHON" in /*) ;; *) PYTHON="$PWD/$PYTHON" ;; esac
-APPS=${*:-carehub lending activities advice news}
+APPS=${*:-carehub lending activities advice news guidance}
 for app in $APPS; do
   rm -rf "$app/_templates" && mkdir -p "$app/_templates" "$app/locale"
   if [ "$app" = carehub ]; then

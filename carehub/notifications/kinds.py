@@ -25,6 +25,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "appointment_rescheduled": ("service", "old_starts_at", "starts_at"),
     "appointment_cancelled": ("service", "starts_at"),
     "appointment_reminder": ("service", "starts_at"),
+    # guidance: the hub's answer to a question asked online. `link` is where to read it; `answer` (optional)
+    # goes in the email and the desk's call text, never in the SMS.
+    "guidance_answer": ("link",),
     # accounts (carehub.accounts). `link` is a secret: only the email carries it, never the SMS or call text.
     "password_reset": ("link", "valid_minutes"),
     "email_verification": ("link", "valid_days"),
