@@ -30,6 +30,7 @@ def navigation(request):
     context = {"access": access}
     if permissions.can_list_people(access):
         entries.insert(1, (reverse("desk:find"), _("Desk")))
+        entries.insert(2, (reverse("today:day"), _("Today")))
         entries.append((reverse("people-search"), _("People")))
         # Lazy: the one count query runs only when a page renders the menu (or the landing page's summary,
         # which shares it: carehub/_call_list_summary.html), never for a redirect.

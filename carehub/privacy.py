@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import errors, locking, permissions
-from .models import ApiToken, Message, Person, PrivacyRecord
+from .models import ApiToken, Message, PasswordReset, Person, PrivacyRecord
 from .permissions import Access
 from .registry import hooks
 
@@ -111,6 +111,11 @@ def _core_export(person: Person) -> dict:
             {"kind": m.kind, "channel": m.channel, "status": m.status, "to": m.recipient, "subject": m.subject,
              "text": m.body, "created_at": iso(m.created_at), "sent_at": iso(m.sent_at)}
             for m in Message.objects.filter(person=person).order_by("created_at", "id")
+        ],
+        "password_resets": [
+            {"kind": r.kind, "issued_at": iso(r.created_at), "valid_until": iso(r.expires_at),
+             "used_at": iso(r.used_at), "issued_by_the_desk": r.issued_by_id is not None}
+            for r in person.password_resets.order_by("created_at", "id")
         ],
         "privacy_requests": [
             {"kind": r.kind, "reason": r.reason, "at": iso(r.done_at)}
@@ -254,6 +259,8 @@ def erase_person(*, access: Access, person_id: int, reason: str) -> PrivacyRecor
         # Messages repeat the person's name and contact; none is needed by a figure. Undelivered ones go too
         # (a worker that had claimed one finds nothing left to send).
         Message.objects.filter(person__in=[person, *tombstones]).delete()
+        # When the person reset their password says nothing a figure needs; the account is closed anyway.
+        PasswordReset.objects.filter(person__in=[person, *tombstones]).delete()
         if user is not None:
             _deactivate_account(user)
         return PrivacyRecord.objects.create(kind=PrivacyRecord.Kind.ERASURE, person=person, hub=person.home_hub,

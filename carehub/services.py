@@ -274,9 +274,10 @@ def merge_people(*, access: Access, duplicate_id: int, kept_id: int) -> Person:
     reason = f"merged person #{duplicate.pk} into #{kept.pk}"
     for _app, merge in hooks("merge_person"):
         merge(duplicate, kept, by=access.user)
-    from .models import Message
+    from .models import Message, PasswordReset
 
     Message.objects.filter(person=duplicate).update(person=kept)
+    PasswordReset.objects.filter(person=duplicate).update(person=kept)
     account = duplicate.user
     duplicate.merged_into = kept
     if account is not None:

@@ -10,7 +10,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).parents[2]
-APPS = ("carehub", "lending", "activities", "advice")
+APPS = ("carehub", "lending", "activities", "advice", "news", "guidance")
 
 
 def catalogue(app: str, lang: str) -> polib.POFile:

@@ -113,6 +113,15 @@ def test_an_incomplete_erasure_is_reported(hub):
     assert not ok and f"person {person.pk} is erased but still holds personal values" in out
 
 
+def test_an_erased_person_who_kept_a_year_of_birth_is_reported(hub):
+    from carehub.privacy import ERASED_NAME
+
+    person = make_person(hub, first_name=ERASED_NAME, last_name="", phone="", email="", birth_year=1950)
+    Person.objects.filter(pk=person.pk).update(erased_at=timezone.now())
+    ok, out = integrity()
+    assert not ok and f"person {person.pk} is erased but still holds personal values" in out
+
+
 def test_one_check_can_be_run_alone(hub):
     make_item(hub, "WC-80", status="on_loan")
     out = StringIO()

@@ -346,3 +346,15 @@ def test_the_erasure_locks_the_person_row_first(coordinator, rich_person):
                              reason="person_request")
     locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert locks and 'FROM "carehub_person"' in locks[0]
+
+
+def test_password_resets_are_in_the_export_and_go_with_the_erasure(client, coordinator, desk, rich_person):
+    from carehub.models import PasswordReset
+
+    person = rich_person["person"]
+    PasswordReset.objects.create(kind=PasswordReset.Kind.DESK_CODE, user=person.user, person=person, issued_by=desk,
+                                 secret_hash="-", password_fingerprint="-", expires_at=timezone.now())
+    resets = export(client, person, bearer(coordinator)).json()["person"]["password_resets"]
+    assert [(r["kind"], r["issued_by_the_desk"]) for r in resets] == [("desk_code", True)]
+    assert erase(client, person, bearer(coordinator)).status_code == 200
+    assert not PasswordReset.objects.filter(person=person).exists()

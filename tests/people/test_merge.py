@@ -81,9 +81,13 @@ def test_everything_moves_to_the_person_kept_and_the_history_says_who_merged(hub
 
 def test_no_row_is_left_pointing_at_the_duplicate(hub, coordinator, desk, twins):
     """Whatever an app adds that names a person must move too: a new table without a merge hook fails here."""
+    from carehub.models import PasswordReset
+
     duplicate, kept = twins
     lend(desk, make_item(hub), duplicate)
     book(make_session(hub), duplicate)
+    PasswordReset.objects.create(kind=PasswordReset.Kind.DESK_CODE, user=desk, person=duplicate, secret_hash="-",
+                                 password_fingerprint="-", expires_at=timezone.now())
     assert merge(coordinator, duplicate, kept).status_code == 200
     allowed = {"privacy_records", "merged_from"}
     for relation in Person._meta.related_objects:

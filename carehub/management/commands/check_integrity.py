@@ -30,7 +30,8 @@ def _erased_people_with_personal_data() -> list[str]:
 
     rows = (Person.objects.filter(erased_at__isnull=False)
             .filter(~Q(first_name=ERASED_NAME) | ~Q(last_name="") | ~Q(phone="") | ~Q(email="")
-                    | ~Q(document_number="") | Q(user__isnull=False))
+                    | ~Q(document_number="") | Q(user__isnull=False) | Q(birth_year__isnull=False)
+                    | Q(email_verified_at__isnull=False))
             .values_list("pk", flat=True))
     return [f"person {pk} is erased but still holds personal values" for pk in rows]
 
