@@ -234,7 +234,7 @@ def can_manage_privacy_of(access: Access, person) -> bool:
 
 # --- insights (aggregates for planners) -----------------------------------------------------------------
 # Planners and administrators see the figures of every hub; a coordinator those of their own hub(s); nobody
-# else any. Figures are aggregates with small cells suppressed (carehub.insights.suppression): no person, ever.
+# else any. Figures are aggregates under cell-key perturbation (carehub.insights.perturbation): no person, ever.
 def insights_hub_ids(access: Access) -> frozenset | None:
     """Hubs whose figures the caller may see; None means every hub."""
     if access.is_admin or access.is_planner:
