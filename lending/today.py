@@ -1,7 +1,8 @@
 """Lending's section of the desk's day (registry hook `desk_day`): holds ready to collect and offers about to
-lapse, items waiting for cleaning or repair, loans due today and overdue loans to chase, at the desk's hubs.
+lapse, items waiting for cleaning or repair, loans due today and overdue loans to chase, the day's deposits, at the
+desk's hubs.
 
-Each list is capped (SHOWN rows, plus one to tell that there are more, with a link to the full list): four
+Each list is capped (SHOWN rows, plus one to tell that there are more, with a link to the full list): five
 queries whatever the stock and the number of loans."""
 
 from datetime import timedelta
@@ -46,4 +47,5 @@ def desk_day(access, *, hub_ids, today, now) -> dict:
         "lapsing": lapsing, "ready": [hold for hold in offers if hold.offer_expires_at > lapse_by],
         "more_offers": more_offers, "items": items, "more_items": more_items,
         "due_today": due_today, "more_due": more_due, "overdue": overdue, "more_overdue": more_overdue,
+        "deposits": selectors.deposits_on(access, today),
     }

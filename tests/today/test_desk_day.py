@@ -171,3 +171,19 @@ def test_the_day_costs_the_same_queries_whatever_the_numbers(hub, desk, clock, d
         page = client.get(DAY).content.decode()
     assert page.count("Save attendance") >= 4  # the sessions from 09:00 to 12:00 have started
     assert len(small.captured_queries) <= 20
+
+
+def test_the_day_sums_up_the_deposits_collected(hub, desk):
+    from decimal import Decimal
+
+    from lending import services as lending_services
+    from carehub.permissions import access_for
+    from .helpers import item_type
+
+    kind = item_type(deposit_eur=Decimal("20"))
+    lent = item(hub, kind)
+    lending_services.lend_item(access=access_for(desk), item_tag=lent.asset_tag,
+                               borrower_id=make_person(hub).pk, deposit_method="cash")
+    page = client_for(desk).get(DAY).content.decode()
+    assert "Deposits today" in page
+    assert re.search(r"1 deposit, 20(\.00)? € \(20(\.00)? € in cash\)", page), page[page.find("Deposits"):][:600]
