@@ -170,6 +170,9 @@ class Person(models.Model):
         verbose_name=_("merged into"),
     )
     record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
+    # Signed up online with a name someone at the hub already has: the desk checks whether it is one person
+    # (carehub.accounts.services.register_caregiver_account; cleared by the desk or by a merge).
+    needs_duplicate_check = models.BooleanField(_("to check for a duplicate"), default=False, editable=False)
 
     history = HistoricalRecords(excluded_fields=["search_text", "record_key"])
 

@@ -135,6 +135,16 @@ def likely_duplicates(access: Access, *, first_name: str = "", last_name: str = 
     return found[:DUPLICATES_SHOWN]
 
 
+SIGNUPS_TO_CHECK_SHOWN = 30
+
+
+def signups_to_check(access: Access, hub_ids) -> list[Person]:
+    """People who signed up online with the name of someone already registered at the hub, for the desk's
+    day (one query)."""
+    return list(people_visible_to(access).filter(home_hub_id__in=hub_ids, needs_duplicate_check=True)
+                .order_by("created_at", "pk")[:SIGNUPS_TO_CHECK_SHOWN])
+
+
 # --- messages: the desk's call list and what was sent to a person ------------------------------------------
 PERSON_MESSAGES_SHOWN = 20
 

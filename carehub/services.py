@@ -272,6 +272,7 @@ def merge_people(*, access: Access, duplicate_id: int, kept_id: int) -> Person:
     _check_document_free(kept.document_number, kept.home_hub, exclude=(kept.pk, duplicate.pk))
 
     reason = f"merged person #{duplicate.pk} into #{kept.pk}"
+    kept.needs_duplicate_check = duplicate.needs_duplicate_check = False
     for _app, merge in hooks("merge_person"):
         merge(duplicate, kept, by=access.user)
     from .models import Message, PasswordReset
@@ -313,3 +314,19 @@ def reassign(rows, *, fields: tuple[str, ...], duplicate: Person, kept: Person, 
     else:
         model.objects.bulk_update(changed, list(fields))
     return len(changed)
+
+
+@transaction.atomic
+def dismiss_duplicate_check(*, access: Access, person_id: int) -> Person:
+    """The desk has looked: the person who signed up online is not anyone already registered."""
+    from .selectors import people_visible_to
+
+    person = locking.lock_row(people_visible_to(access).filter(pk=person_id))
+    if person is None:
+        raise errors.NotFound(_("No person with this number in your hub."), code="person_not_found")
+    if not permissions.can_edit_person(access, person):
+        raise errors.PermissionDenied(_("You cannot change this person's details."), code="person_edit_forbidden")
+    if person.needs_duplicate_check:
+        person.needs_duplicate_check = False
+        save_with_actor(person, access.user, "checked by the desk: not a duplicate")
+    return person

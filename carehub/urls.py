@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/merge/", views.person_merge, name="person-merge"),
+    path("people/<int:pk>/not-a-duplicate/", views.person_not_a_duplicate, name="person-not-a-duplicate"),
     path("people/<int:pk>/privacy/", views.person_privacy, name="person-privacy"),
     path("calls/", views.call_list, name="call-list"),
     path("calls/<int:pk>/done/", views.call_done, name="call-done"),

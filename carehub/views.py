@@ -136,6 +136,20 @@ def person_edit(request, pk):
     return render(request, "carehub/person_edit.html", {"form": form, "person": person})
 
 
+@desk_required
+@require_POST
+def person_not_a_duplicate(request, pk):
+    """The desk has checked an online sign-up against the people of the same name: a different person."""
+    access = access_for(request.user)
+    try:
+        person = selectors.person_for(access, pk)
+    except errors.NotFound:
+        raise Http404
+    run_service(request, lambda: services.dismiss_duplicate_check(access=access, person_id=person.pk),
+                _("Noted: %(name)s is not anyone already registered.") % {"name": person.full_name})
+    return redirect(person)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_merge(request, pk):
@@ -190,10 +204,15 @@ def person_detail(request, pk):
     person, moved = _person_or_successor(request, access, pk)
     if moved:
         return moved
+    look_alikes = selectors.likely_duplicates(
+        access, first_name=person.first_name, last_name=person.last_name, phone=person.phone,
+        document_number=person.document_number, birth_year=person.birth_year, exclude_pk=person.pk,
+    ) if person.needs_duplicate_check else []
     return render(request, "carehub/person_detail.html",
                   {"person": person, "sections": app_sections("person_section", access, person),
                    "phone_display": phones.for_display(person.phone),
                    "sent": selectors.person_messages(access, person),
+                   "look_alikes": look_alikes,
                    "can_edit": permissions.can_edit_person(access, person),
                    "can_merge": permissions.can_merge_people(access, person, person),
                    "can_manage_privacy": permissions.can_manage_privacy_of(access, person)})

@@ -88,6 +88,16 @@ def _refuse_reuse(*, email: str, phone: str, exclude_pk: int | None = None) -> N
         )
 
 
+def _looks_registered(user, hub: Hub, first_name: str, last_name: str) -> bool:
+    """Someone of this name is already registered at the hub (the same rule as the desk's duplicates check),
+    asked before the new person exists."""
+    from carehub.privacy import system_access
+    from carehub.selectors import likely_duplicates
+
+    return any(candidate.home_hub_id == hub.pk for candidate in likely_duplicates(
+        system_access(user), first_name=first_name, last_name=last_name))
+
+
 # --- sign-up ----------------------------------------------------------------------------------------------
 @transaction.atomic
 def register_caregiver_account(
@@ -139,6 +149,8 @@ def register_caregiver_account(
         preferred_language=preferred_language,
         consent_given_at=timezone.now(),
         registered_by=user,
+        # The caregiver cannot be shown who else is registered; the desk is (its day lists them to check).
+        needs_duplicate_check=_looks_registered(user, home_hub, first_name, last_name),
     )
     if email:
         _send_email_verification(person)

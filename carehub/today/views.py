@@ -56,5 +56,6 @@ def desk_day(request):
         "today": today, "now": now, "hubs": shown, "hub_form": form if len(hubs) > 1 else None,
         "sections": day_sections(access, hub_ids=hub_ids, today=today, now=now),
         "calls": calls, "calls_total": sum(len(hub.calls) for hub in calls),
+        "signups_to_check": selectors.signups_to_check(access, hub_ids),
         "back": request.get_full_path(),
     })
