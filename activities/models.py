@@ -3,6 +3,9 @@
 Invariants held by the database (select_for_update is a no-op on SQLite):
 - a session is never over capacity: `Session.confirmed_count <= capacity`, kept by `services.book_session()`
   and friends under a row lock on the session;
+- a session's childcare is never over its places: `Session.childcare_confirmed <= childcare_places`, moved by
+  the same services in the same UPDATE as `confirmed_count`, so a booking's seat and its childcare places are
+  confirmed (or given back) together or not at all;
 - one live booking per person and session (partial unique constraint on status != cancelled);
 - one reminder per booking (unique sent-marker row).
 """
@@ -34,8 +37,15 @@ class Frequency(models.TextChoices):
     FORTNIGHTLY = "fortnightly", _("Every two weeks")
 
 
+# The oldest a child looked after by an activity's childcare may be (a coordinator sets a lower limit).
+CHILDCARE_AGE_LIMIT = 17
+# Children one booking may bring to the childcare: one caregiver's family, not a group.
+MAX_CHILDREN_PER_BOOKING = 10
+
+
 class Activity(models.Model):
-    """A programmed activity of one hub: a one-off talk or a weekly series, or a closed support group."""
+    """A programmed activity of one hub: a one-off talk or a weekly series, or a closed support group.
+    It may offer childcare ("canguratge") for children up to `childcare_max_age`, so that caregivers can come."""
 
     hub = models.ForeignKey(Hub, on_delete=models.PROTECT, related_name="activities", verbose_name=_("hub"))
     title = models.CharField(_("title"), max_length=160)
@@ -55,6 +65,16 @@ class Activity(models.Model):
         help_text=_("Leave empty to open booking as soon as the session is published."),
     )
     frequency = models.CharField(_("repeats"), max_length=12, choices=Frequency.choices, default=Frequency.ONCE)
+    # Places for children per session; 0 = no childcare. Copied to each coming session, which keeps the counter.
+    # db_default as well: bulk loaders that name their columns (seed_scale's COPY) leave it out.
+    childcare_places = models.PositiveSmallIntegerField(
+        _("childcare places per session"), default=0, db_default=0,
+        help_text=_("How many children can be looked after while their caregivers attend. 0: no childcare."),
+    )
+    childcare_max_age = models.PositiveSmallIntegerField(
+        _("childcare for children up to (years old)"), null=True, blank=True,
+        help_text=_("The oldest a child may be, in years. Needed when there is childcare."),
+    )
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="facilitated_groups",
         verbose_name=_("facilitator"),
@@ -72,6 +92,14 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="activity_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(childcare_places=0) | Q(childcare_max_age__isnull=False),
+                name="activity_childcare_has_max_age",
+            ),
+            models.CheckConstraint(
+                condition=Q(childcare_max_age__isnull=True) | Q(childcare_max_age__lte=CHILDCARE_AGE_LIMIT),
+                name="activity_childcare_max_age_of_a_child",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,6 +112,10 @@ class Activity(models.Model):
     @property
     def where(self) -> str:
         return self.place or f"{self.hub.community_space}, {self.hub.address}"
+
+    @property
+    def offers_childcare(self) -> bool:
+        return self.childcare_places > 0
 
 
 class Session(models.Model):
@@ -102,11 +134,15 @@ class Session(models.Model):
     # Raised on every change a calendar must pick up (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0, editable=False)
     confirmed_count = models.PositiveIntegerField(default=0, editable=False)
+    childcare_places = models.PositiveSmallIntegerField(_("childcare places"), default=0, db_default=0)
+    # The children of the confirmed bookings, kept with `confirmed_count` under the same lock and UPDATE.
+    childcare_confirmed = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     # Disclosure control (carehub/insights/perturbation.py): a fixed random key, never shown anywhere.
     record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["confirmed_count", "updated_at", "record_key"])
+    history = HistoricalRecords(excluded_fields=["confirmed_count", "childcare_confirmed", "updated_at",
+                                                 "record_key"])
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -124,6 +160,11 @@ class Session(models.Model):
                 condition=Q(confirmed_count__lte=F("capacity")), name="session_never_over_capacity",
                 violation_error_message=_("This session is full."),
             ),
+            models.CheckConstraint(
+                condition=Q(childcare_confirmed__lte=F("childcare_places")),
+                name="session_childcare_never_over_capacity",
+                violation_error_message=_("The childcare of this session is full."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +179,14 @@ class Session(models.Model):
         return max(self.capacity - self.confirmed_count, 0)
 
     @property
+    def offers_childcare(self) -> bool:
+        return self.childcare_places > 0
+
+    @property
+    def childcare_left(self) -> int:
+        return max(self.childcare_places - self.childcare_confirmed, 0)
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
@@ -147,7 +196,10 @@ class Session(models.Model):
 
 
 class Booking(models.Model):
-    """A person's place in a session: confirmed, or waitlisted in order of `created_at`."""
+    """A person's place in a session: confirmed, or waitlisted in order of `created_at`.
+
+    It may ask childcare for `childcare_places` children (their ages only, never names). Seat and childcare
+    share the booking's one status: they are confirmed, waitlisted and cancelled together."""
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
@@ -170,10 +222,15 @@ class Booking(models.Model):
                                   related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    childcare_places = models.PositiveSmallIntegerField(_("children in childcare"), default=0, db_default=0)
+    # Ages in whole years, one per child, as "3,5" (plain text: every bulk loader and database stores it as is).
+    # Not in the history, so that an erasure that clears them leaves no copy.
+    childcare_ages = models.CharField(_("ages of the children"), max_length=40, blank=True, default="",
+                                      db_default="")
     # Disclosure control (carehub/insights/perturbation.py): a fixed random key, never shown anywhere.
     record_key = models.PositiveIntegerField(default=new_record_key, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["record_key"])
+    history = HistoricalRecords(excluded_fields=["record_key", "childcare_ages"])
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -198,6 +255,23 @@ class Booking(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("activities:session", kwargs={"pk": self.session_id})
+
+    @property
+    def childcare_status(self) -> str:
+        """"not_requested", or the booking's own status: the childcare never has a fate of its own."""
+        return self.status if self.childcare_places else "not_requested"
+
+    @property
+    def childcare_age_list(self) -> list[int]:
+        return [int(age) for age in self.childcare_ages.split(",") if age.strip().isdigit()]
+
+    @property
+    def childcare_ages_text(self) -> str:
+        return ", ".join(str(age) for age in self.childcare_age_list)
+
+    @staticmethod
+    def ages_to_store(ages: list[int]) -> str:
+        return ",".join(str(age) for age in ages)
 
 
 class GroupMembership(models.Model):

@@ -8,6 +8,13 @@ wait on each other in a cycle. A lock that cannot be had in time is `carehub.err
 keeps the invariants too (`session_never_over_capacity`, `booking_one_live_per_person`), because SQLite has no
 row locks.
 
+Childcare ("canguratge"): a booking may ask places for children (ages only). Seat and childcare share the
+booking's status, so they are confirmed, waitlisted, promoted and cancelled together; the session's
+`childcare_confirmed` moves in the same UPDATE as `confirmed_count`, under the same session lock, and the
+database refuses it above `childcare_places`. The waitlist is first come, first served among the bookings
+that fit, except that the earliest request for childcare that does not fit keeps its claim on the childcare
+places: later bookings may take seats past it, never childcare places (see `_promote_from_waitlist`).
+
 Messages: every change to a person's plans (booked, waitlisted, promoted, session moved or cancelled) writes
 its message with `carehub.notifications.notify()` inside the same transaction (docs/notifications.md): a
 rollback takes the message back with the change, and nothing outside the database is touched before the
@@ -22,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carehub import errors, permissions, selectors as core_selectors
 from carehub.locking import lock_row, lock_rows
@@ -32,12 +40,15 @@ from carehub.permissions import Access, require_login
 from . import recurrence
 from . import errors as activity_errors
 from .models import (
-    Activity, ActivityKind, Booking, CalendarFeedToken, Frequency, GroupAttendance, GroupMembership, Session,
+    CHILDCARE_AGE_LIMIT, MAX_CHILDREN_PER_BOOKING, Activity, ActivityKind, Booking, CalendarFeedToken, Frequency,
+    GroupAttendance, GroupMembership, Session,
 )
 
 EDITABLE_ACTIVITY_FIELDS = (
     "title", "description", "place", "language", "accessibility_notes", "booking_opens_days_before", "facilitator",
+    "childcare_places", "childcare_max_age",
 )
+MAX_CHILDCARE_PLACES = 1000
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -83,18 +94,25 @@ def _tell(person: Person, kind: str, session: Session, *, related, occasion: str
     })
 
 
-def _adjust_confirmed(session: Session, delta: int) -> None:
-    """Move the session's confirmed counter by `delta` in the database (F() arithmetic, so the
-    `session_never_over_capacity` check judges the real value even if two writers ever raced past the lock),
-    and in memory. Not through save(): the counter is not audited, history would only record noise."""
-    if not delta:
+def _adjust_confirmed(session: Session, delta: int, childcare: int = 0) -> None:
+    """Move the session's confirmed counter by `delta` and its childcare counter by `childcare`, in one
+    UPDATE (F() arithmetic, so the `session_never_over_capacity` and `session_childcare_never_over_capacity`
+    checks judge the real values even if two writers ever raced past the lock: seats and childcare are
+    refused together), and in memory. Not through save(): the counters are not audited."""
+    changes = {}
+    if delta:
+        changes["confirmed_count"] = F("confirmed_count") + delta
+    if childcare:
+        changes["childcare_confirmed"] = F("childcare_confirmed") + childcare
+    if not changes:
         return
     try:
         with transaction.atomic():
-            Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + delta)
+            Session.objects.filter(pk=session.pk).update(**changes)
     except IntegrityError:
         raise activity_errors.SessionFull()
     session.confirmed_count += delta
+    session.childcare_confirmed += childcare
 
 
 def _lock_waitlists(sessions: list[Session]) -> dict[int, list[Booking]]:
@@ -109,28 +127,54 @@ def _lock_waitlists(sessions: list[Session]) -> dict[int, list[Booking]]:
     return waiting
 
 
+def _childcare_context(booking: Booking) -> dict:
+    """The optional `childcare` key of a booking's messages: how many children, only when it asked."""
+    return {"childcare": booking.childcare_places} if booking.childcare_places else {}
+
+
 def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = None, *,
-                           freed: int = 0) -> list[Booking]:
-    """Confirm the earliest waitlisted bookings while places are free. Caller holds the session lock, and
-    passes `waiting` when it already locked the waitlist (several sessions at once). `freed` places were just
-    given back and are not yet off the counter: the counter then moves once, by the difference (a cancellation
-    that promotes someone does not write it at all)."""
+                           freed: int = 0, freed_childcare: int = 0) -> list[Booking]:
+    """Confirm waitlisted bookings, in waitlist order, while seats are free: each that fits (a seat, and its
+    childcare places if it asked) is confirmed with its childcare, as one.
+
+    So that a request for childcare is never passed over forever, the earliest one that does not fit keeps
+    its claim on the childcare places: bookings behind it may still take free seats, but no childcare place
+    (a request for two children is not overtaken again and again by requests for one). It is confirmed as
+    soon as both a seat and its childcare are free, before anyone behind it.
+
+    Caller holds the session lock, and passes `waiting` when it already locked the waitlist (several sessions
+    at once). `freed` seats and `freed_childcare` childcare places were just given back and are not yet off
+    the counters: the counters then move once, by the difference (a cancellation that promotes someone does
+    not write them at all)."""
     promoted = []
     now = timezone.now()
     free = session.capacity - session.confirmed_count + freed
+    free_childcare = session.childcare_places - session.childcare_confirmed + freed_childcare
     if session.is_cancelled or free <= 0:
-        _adjust_confirmed(session, -freed)
+        _adjust_confirmed(session, -freed, -freed_childcare)
         return promoted
     if waiting is None:
         waiting = _lock_waitlists([session])[session.pk]
-    for booking in waiting[:free]:
+    childcare_claimed = False
+    children_promoted = 0
+    for booking in waiting:
+        if free <= 0:
+            break
+        children = booking.childcare_places
+        if children:
+            if childcare_claimed or children > free_childcare:
+                childcare_claimed = True
+                continue
+            free_childcare -= children
+            children_promoted += children
+        free -= 1
         booking.status = Booking.Status.CONFIRMED
         booking.confirmed_at = now
         booking.save(update_fields=["status", "confirmed_at"])
         promoted.append(booking)
-    _adjust_confirmed(session, len(promoted) - freed)
+    _adjust_confirmed(session, len(promoted) - freed, children_promoted - freed_childcare)
     for booking in promoted:
-        _tell(booking.person, "booking_promoted", session, related=booking)
+        _tell(booking.person, "booking_promoted", session, related=booking, **_childcare_context(booking))
     return promoted
 
 
@@ -168,6 +212,28 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 
 
 # --- programming ----------------------------------------------------------------------------------------
+def _check_childcare_offer(kind: str, places, max_age) -> None:
+    """An activity's childcare: a number of places (0 = none) and, when there are places, the oldest age."""
+    if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= MAX_CHILDCARE_PLACES:
+        raise errors.ValidationFailed(
+            _("Childcare places are a number from 0 to %(max)d.") % {"max": MAX_CHILDCARE_PLACES},
+            code="childcare_places_invalid", field="childcare_places")
+    if max_age is not None and (not isinstance(max_age, int) or isinstance(max_age, bool)
+                                or not 0 <= max_age <= CHILDCARE_AGE_LIMIT):
+        raise errors.ValidationFailed(
+            _("The age limit for childcare is from 0 to %(max)d years.") % {"max": CHILDCARE_AGE_LIMIT},
+            code="childcare_max_age_invalid", field="childcare_max_age")
+    if not places:
+        return
+    if kind == ActivityKind.SUPPORT_GROUP:
+        raise errors.ValidationFailed(
+            _("Support groups are joined, not booked: childcare can be offered on open activities only."),
+            code="childcare_support_group", field="childcare_places")
+    if max_age is None:
+        raise errors.ValidationFailed(_("Say up to what age children can come to the childcare."),
+                                      code="childcare_max_age_required", field="childcare_max_age")
+
+
 def _check_facilitator(hub: Hub, facilitator, kind: str):
     if facilitator is None:
         return None
@@ -196,8 +262,11 @@ def create_activity(
     until: date | None = None,
     booking_opens_days_before: int | None = None,
     facilitator=None,
+    childcare_places: int = 0,
+    childcare_max_age: int | None = None,
 ) -> Activity:
-    """Programme an activity and create its sessions (one, or a weekly / fortnightly series)."""
+    """Programme an activity and create its sessions (one, or a weekly / fortnightly series), each with the
+    activity's places and childcare places."""
     if not permissions.can_coordinate(access, hub.pk):
         raise errors.PermissionDenied(_("Only the hub's coordinator can programme activities."),
                                       code="programme_forbidden")
@@ -211,6 +280,7 @@ def create_activity(
     if capacity is None or capacity < 1:
         raise errors.ValidationFailed(_("There must be at least one place."), code="capacity_invalid",
                                       field="capacity")
+    _check_childcare_offer(kind, childcare_places, childcare_max_age)
     _check_times(starts_at, ends_at)
     if starts_at <= timezone.now():
         raise errors.ValidationFailed(_("The first session must be in the future."), code="starts_in_past",
@@ -233,17 +303,34 @@ def create_activity(
         language=language, accessibility_notes=accessibility_notes or "", capacity=capacity,
         booking_opens_days_before=booking_opens_days_before, frequency=frequency,
         facilitator=_check_facilitator(hub, facilitator, kind), created_by=access.user,
+        childcare_places=childcare_places, childcare_max_age=childcare_max_age,
     )
     activity.save()
     for start, end in recurrence.series(starts_at=starts_at, ends_at=ends_at, frequency=frequency,
                                         occurrences=occurrences, until=until):
-        Session(activity=activity, starts_at=start, ends_at=end, capacity=capacity).save()
+        Session(activity=activity, starts_at=start, ends_at=end, capacity=capacity,
+                childcare_places=childcare_places).save()
     return activity
+
+
+def _check_childcare_not_below_bookings(session: Session, places: int, waiting: list[Booking]) -> None:
+    """Fewer childcare places than children already confirmed, or than a waiting booking asks for (it could
+    then never be confirmed), is refused: nobody loses their childcare, or waits for it, silently."""
+    needed = max([session.childcare_confirmed] + [b.childcare_places for b in waiting])
+    if places < needed:
+        raise errors.Conflict(
+            _("%(count)d childcare places are already booked or asked for on %(date)s: offer at least %(count)d, "
+              "or cancel those bookings first.") % {
+                "count": needed, "date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+            code="childcare_below_booked", field="childcare_places")
 
 
 @transaction.atomic
 def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
-    """Change what an activity is (title, place, language…). Future sessions get a new SEQUENCE for calendars."""
+    """Change what an activity is (title, place, language, childcare…). Future sessions get a new SEQUENCE for
+    calendars. New childcare places apply to every coming scheduled session: refused for all when one has
+    more children booked or waiting than the new number; when raised, the waitlists that now fit are
+    confirmed. A lower age limit applies to requests made from then on (children booked keep their place)."""
     activity = lock_row(Activity.objects.select_related("hub").filter(pk=activity_id))
     if activity is None:
         raise errors.NotFound(_("This activity does not exist."), code="activity_not_found")
@@ -257,14 +344,31 @@ def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
         raise errors.ValidationFailed(_("Enter a title."), code="title_required", field="title")
     if "facilitator" in changes:
         changes["facilitator"] = _check_facilitator(activity.hub, changes["facilitator"], activity.kind)
+    childcare = changes.get("childcare_places", activity.childcare_places)
+    if "childcare_places" in changes or "childcare_max_age" in changes:
+        _check_childcare_offer(activity.kind, childcare, changes.get("childcare_max_age", activity.childcare_max_age))
+    childcare_changed = childcare != activity.childcare_places
     for name, value in changes.items():
         setattr(activity, name, value)
     activity.save()
     now = timezone.now()
-    for session in lock_rows(Session.objects.filter(activity=activity, starts_at__gte=now)):
+    sessions = lock_rows(Session.objects.filter(activity=activity, starts_at__gte=now))
+    # Cancelled sessions keep what they offered; the coming scheduled ones take the new childcare places.
+    resized = [s for s in sessions if not s.is_cancelled] if childcare_changed else []
+    waitlists = _lock_waitlists(resized) if resized else {}
+    for session in resized:
+        _check_childcare_not_below_bookings(session, childcare, waitlists[session.pk])
+    for session in sessions:
+        session.activity = activity
         session.sequence += 1
         session.updated_at = now
-        session.save(update_fields=["sequence", "updated_at"])
+        fields = ["sequence", "updated_at"]
+        if session.pk in waitlists:
+            session.childcare_places = childcare
+            fields.append("childcare_places")
+        session.save(update_fields=fields)
+        if session.pk in waitlists:
+            _promote_from_waitlist(session, waitlists[session.pk])
     return activity
 
 
@@ -381,10 +485,50 @@ def change_session(
 
 
 # --- bookings -------------------------------------------------------------------------------------------
+def _check_childcare_request(session: Session, children, ages) -> list[int]:
+    """A booking's request for childcare: as many ages (whole years) as children, each within the activity's
+    age limit, and no more children than the session's childcare places. The ages, as stored."""
+    ages = list(ages or [])
+    if not isinstance(children, int) or isinstance(children, bool) or children < 0:
+        raise errors.ValidationFailed(_("Give the number of children as a whole number."),
+                                      code="childcare_invalid", field="childcare")
+    if not children and not ages:
+        return []
+    activity = session.activity
+    if not session.offers_childcare:
+        raise errors.ValidationFailed(_("This activity offers no childcare."), code="childcare_not_offered",
+                                      field="childcare")
+    allowed = min(session.childcare_places, MAX_CHILDREN_PER_BOOKING)
+    if children > allowed:
+        raise errors.ValidationFailed(
+            ngettext("Childcare can be asked for at most %(n)d child per booking.",
+                     "Childcare can be asked for at most %(n)d children per booking.", allowed) % {"n": allowed},
+            code="childcare_too_many", field="childcare")
+    if len(ages) != children:
+        raise errors.ValidationFailed(_("Give the age of each child who needs childcare, one age per child."),
+                                      code="childcare_ages_mismatch", field="childcare_ages")
+    if any(not isinstance(age, int) or isinstance(age, bool) or age < 0 for age in ages):
+        raise errors.ValidationFailed(_("Give each child's age in whole years."), code="childcare_age_invalid",
+                                      field="childcare_ages")
+    limit = activity.childcare_max_age if activity.childcare_max_age is not None else CHILDCARE_AGE_LIMIT
+    if any(age > limit for age in ages):
+        raise errors.ValidationFailed(
+            ngettext("The childcare is for children up to %(age)d year old.",
+                     "The childcare is for children up to %(age)d years old.", limit) % {"age": limit},
+            code="childcare_age_over_max", field="childcare_ages")
+    return ages
+
+
 @transaction.atomic
-def book_session(*, access: Access, session_id: int, person_id: int | None = None) -> Booking:
+def book_session(*, access: Access, session_id: int, person_id: int | None = None, childcare: int = 0,
+                 childcare_ages: list[int] | None = None) -> Booking:
     """Give the person a confirmed place if one is free, else a place on the waitlist, and tell them which
     (with their position on the waitlist); a booking by the desk tells the person booked, too.
+
+    With `childcare` children (and their `childcare_ages`), the seat is confirmed only if their childcare
+    places are free too, and no earlier request for childcare is still waiting for them; else seat and
+    childcare go on the waitlist together. The booking's `childcare_full` says whether childcare (not the
+    seats) is what put it there.
 
     Locks the session row, then counts: of all the concurrent requests for the last place, exactly one gets it.
     """
@@ -405,32 +549,44 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
             raise activity_errors.SessionNotBookable(
                 _("Booking opens on %(date)s.") % {"date": timezone.localtime(opens_at).strftime("%d/%m/%Y %H:%M")},
                 code="booking_not_open")
+    ages = _check_childcare_request(session, childcare, childcare_ages)
+    children = len(ages)
     if Booking.objects.filter(session=session, person=person).exclude(status=Booking.Status.CANCELLED).exists():
         raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
-    confirmed = session.confirmed_count < session.capacity
+    seat_free = session.confirmed_count < session.capacity
+    childcare_free = not children or (
+        session.childcare_confirmed + children <= session.childcare_places
+        # An earlier request for childcare still waiting keeps its claim (see _promote_from_waitlist).
+        and not (seat_free and Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED,
+                                                      childcare_places__gt=0).exists()))
+    confirmed = seat_free and childcare_free
     booking = Booking(
         session=session, person=person, booked_by=access.user,
         status=Booking.Status.CONFIRMED if confirmed else Booking.Status.WAITLISTED,
-        confirmed_at=now if confirmed else None,
+        confirmed_at=now if confirmed else None, childcare_places=children,
+        childcare_ages=Booking.ages_to_store(ages),
     )
+    booking.childcare_full = seat_free and not childcare_free
     try:
         with transaction.atomic():
             booking.save()
     except IntegrityError:
         raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
     if confirmed:
-        _adjust_confirmed(session, 1)
-        _tell(person, "booking_confirmed", session, related=booking)
+        _adjust_confirmed(session, 1, children)
+        _tell(person, "booking_confirmed", session, related=booking, **_childcare_context(booking))
     else:
         # The newest waitlisted booking is last in the waitlist (created now, under the session lock).
         position = Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED).count()
-        _tell(person, "booking_waitlisted", session, related=booking, position=position)
+        _tell(person, "booking_waitlisted", session, related=booking, position=position,
+              **_childcare_context(booking), **({"childcare_full": True} if booking.childcare_full else {}))
     return booking
 
 
 @transaction.atomic
 def cancel_booking(*, access: Access, booking_id: int) -> Booking:
-    """Give a place back. When it was confirmed, the earliest waitlisted booking is confirmed and its person told."""
+    """Give a place back, with its childcare places. When it was confirmed, the waitlist is confirmed as far as
+    the freed seat and childcare allow (`_promote_from_waitlist`), each person told."""
     require_login(access)
     found = Booking.objects.select_related("session__activity").filter(pk=booking_id).first()
     if found is None or not _may_handle_booking(access, found):
@@ -447,7 +603,7 @@ def cancel_booking(*, access: Access, booking_id: int) -> Booking:
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
     if was_confirmed:
-        _promote_from_waitlist(session, freed=1)
+        _promote_from_waitlist(session, freed=1, freed_childcare=booking.childcare_places)
     booking.session = session
     return booking
 
@@ -538,8 +694,9 @@ def record_session_attendance(*, access: Access, session_id: int, attended: set[
 def record_walk_in(*, access: Access, session_id: int, person_id: int) -> Booking:
     """Someone came without a place: a booking created as confirmed and attended, within the session's places
     (the same counter and lock as `book_session`; a full session refuses). Whoever already holds a place is
-    marked as having come; whoever waits on the waitlist gets a free place if there is one. Nobody is sent a
-    message: the person is standing at the session."""
+    marked as having come; whoever waits on the waitlist gets a free place if there is one, with the childcare
+    their booking asks for if it is free (else refused: the desk sees why). Nobody is sent a message: the
+    person is standing at the session."""
     person = core_selectors.person_for(access, person_id)
     session = _lock_session_for_attendance(access, session_id)
     booking = lock_row(Booking.objects.filter(session=session, person=person).exclude(
@@ -554,6 +711,12 @@ def record_walk_in(*, access: Access, session_id: int, person_id: int) -> Bookin
         raise activity_errors.SessionFull(
             _("The session is full (%(n)d places): %(name)s cannot be added.") % {
                 "n": session.capacity, "name": person.full_name})
+    children = booking.childcare_places if booking is not None else 0
+    if children and session.childcare_confirmed + children > session.childcare_places:
+        raise activity_errors.SessionFull(
+            _("The childcare is full: %(name)s's booking asks it for %(n)d children. Cancel that booking to add "
+              "them without childcare.") % {"n": children, "name": person.full_name},
+            code="childcare_full")
     now = timezone.now()
     if booking is None:
         booking = Booking(session=session, person=person, booked_by=access.user)
@@ -565,7 +728,7 @@ def record_walk_in(*, access: Access, session_id: int, person_id: int) -> Bookin
             booking.save()
     except IntegrityError:
         raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
-    _adjust_confirmed(session, 1)
+    _adjust_confirmed(session, 1, children)
     booking.person = person
     return booking
 
