@@ -200,8 +200,12 @@ def update_person(*, access: Access, person_id: int, hub: Hub | None = None, **c
     # A channel left as it was, but whose contact data is now gone, is chosen again from what is left.
     notify_by = values["notify_by"] if "notify_by" in changes else (
         values["notify_by"] if channel_still_works(values) else "")
-    values["phone"], values["notify_by"] = clean_contact(phone=values["phone"], email=values["email"],
-                                                         notify_by=notify_by)
+    # An old number that never parsed is kept as it was (flagged on the person's page) unless the desk changes
+    # it: correcting a name must not wait for a number nobody has to hand.
+    kept_as_typed = values["phone"] == person.phone and not person.phone_valid
+    phone, values["notify_by"] = clean_contact(phone="" if kept_as_typed else values["phone"],
+                                               email=values["email"], notify_by=notify_by)
+    values["phone"] = person.phone if kept_as_typed else phone
     values["document_number"] = clean_document(values["document_number"])
     values["birth_year"] = clean_birth_year(values["birth_year"])
     target_hub = hub or person.home_hub

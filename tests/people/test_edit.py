@@ -121,3 +121,13 @@ def test_person_page_offers_the_change_link_to_the_desk(hub, desk):
     person = make_person(hub)
     page = client_for(desk).get(f"/people/{person.pk}/").content.decode()
     assert f'href="/people/{person.pk}/edit/"' in page
+
+
+def test_an_old_number_that_never_parsed_does_not_block_correcting_a_name(hub, desk):
+    person = make_person(hub, first_name="Rosa", phone="600 000 12345")
+    assert not person.phone_valid
+    response = patch(desk, person, first_name="Rosalia")
+    assert response.status_code == 200, response.json()
+    person.refresh_from_db()
+    assert (person.first_name, person.phone) == ("Rosalia", "600 000 12345")
+    assert patch(desk, person, phone="600 000 1234").json()["code"] == "phone_invalid"  # a new bad number: refused
