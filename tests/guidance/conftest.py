@@ -64,3 +64,9 @@ def post(user, path, payload, **extra):
 def get(user, path, params=None):
     client, headers = api(user)
     return client.get(path, params or {}, **headers)
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """Pages in English, so that assertions read the msgids; messages still follow each person's language."""
+    settings.LANGUAGE_CODE = "en"

@@ -49,3 +49,9 @@ def digests_of(person) -> list:
 def at(day: date, hhmm: str) -> datetime:
     hour, minute = map(int, hhmm.split(":"))
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """Pages in English, so that assertions read the msgids; messages still follow each person's language."""
+    settings.LANGUAGE_CODE = "en"

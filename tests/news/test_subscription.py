@@ -2,6 +2,8 @@
 the desk on the person's page, a program through PUT /api/v1/news/subscription. Each change is audited."""
 
 import pytest
+
+from carehub.models import Person
 from django.test import Client
 
 from news.models import DigestSubscription
@@ -12,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_caregiver_opts_in_and_out_on_my_page(hub, carer):
     user, person = carer
+    Person.objects.filter(pk=person.pk).update(preferred_language="en")  # their own pages follow their language
     client = client_for(user)
     page = client.get("/account/").content.decode()
     assert "Get the monthly digest" in page
