@@ -26,7 +26,14 @@ Definitions (docs/insights.md explains them for planners):
 - advice appointments: appointments (not cancelled) starting in the bucket;
 - median days to the advice slot: a documented proxy for "days to the first free slot": days from booking an
   appointment to the appointment, over the appointments starting in the bucket;
-- advice no-show rate: no-shows / (attended + no-shows).
+- advice no-show rate: no-shows / (attended + no-shows);
+- information and guidance (guidance/): attentions at the hub in the bucket (recorded by the desk, or asked
+  online and answered; a question still waiting is not yet an attention), by `attended_at`. People attended:
+  different people among them, each anonymous walk-in counted as one person (nothing tells two walk-ins
+  apart). Shares by channel and by topic: attentions of the channel (with the topic) / attentions; an
+  attention may have several topics; topics a hub added itself count as "other". Referrals made: referrals
+  of those attentions. Median days to follow-up: over follow-ups done in the bucket, days from the attention
+  to the follow-up done (`follow_up_done_at`), not to the date planned.
 """
 
 from __future__ import annotations
@@ -38,12 +45,15 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from activities.models import Activity, Booking, Session
 from advice.models import Appointment
 from carehub.models import Hub, Person
+from guidance.defaults import DEFAULT_TOPICS
+from guidance.models import Attention, AttentionTopic, Channel, Referral
 from lending.models import Hold, Item, Loan
 
 # --- the figures ----------------------------------------------------------------------------------------
@@ -58,6 +68,57 @@ class Figure:
     base: str | None = None  # the raw count the figure is computed from (its suppression base)
     help: object = ""
 
+
+# Information and guidance: the channels of an attention, and the topics compared across hubs (every hub starts
+# with the same default topics, by key; a hub's own topics count as "other").
+CHANNELS = tuple(Channel.values)
+TOPICS = tuple(key for key, *_names in DEFAULT_TOPICS)
+OTHER_TOPIC = "other"
+assert OTHER_TOPIC in TOPICS
+
+
+def _topic_name(key: str) -> str:
+    """A default topic's name in the current language (guidance/defaults.py holds them in ca, es, en)."""
+    names = dict(zip(("ca", "es", "en"), next(names for k, *names in DEFAULT_TOPICS if k == key)))
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return gettext("Topic: %(topic)s") % {"topic": names.get(language) or names["en"]}
+
+
+_topic_label = lazy(_topic_name, str)
+
+
+def channel_share_key(channel: str) -> str:
+    return f"share_{channel}"
+
+
+def topic_share_key(topic: str) -> str:
+    return f"share_topic_{topic}"
+
+
+GUIDANCE_FIGURES: tuple[Figure, ...] = (
+    Figure("people_attended", _("People attended"), COUNT,
+           help=_("Different people the hub informed or guided, in person, by phone, online or in outreach. Each "
+                  "anonymous walk-in counts as one person.")),
+    Figure("attentions", _("Attentions"), COUNT,
+           help=_("Consultations recorded by the desk, and questions asked online once answered.")),
+    Figure("attentions_per_1000", _("Attentions per 1,000 inhabitants"), PER_1000, base="attentions"),
+    Figure(channel_share_key(Channel.IN_PERSON), _("Share in person"), RATE, base="attentions",
+           help=_("Share of the attentions made in person; likewise by phone, online and in outreach.")),
+    Figure(channel_share_key(Channel.PHONE), _("Share by phone"), RATE, base="attentions"),
+    Figure(channel_share_key(Channel.ONLINE), _("Share online"), RATE, base="attentions"),
+    Figure(channel_share_key(Channel.OUTREACH), _("Share in outreach"), RATE, base="attentions"),
+    *(Figure(topic_share_key(topic), _topic_label(topic), RATE, base="attentions",
+             help=_("Share of the attentions about each topic. An attention may have several topics, so "
+                    "together the shares come to more than the whole. Topics a hub added to its list count as "
+                    "“Other”.")
+             if index == 0 else "")
+      for index, topic in enumerate(TOPICS)),
+    Figure("referrals", _("Referrals made"), COUNT,
+           help=_("Referrals of the period's attentions to the directory's resources, advice, activities or the "
+                  "lending bank.")),
+    Figure("median_days_to_follow_up", _("Median days to follow-up"), DAYS, base="_follow_ups_done",
+           help=_("Days from an attention to its follow-up, over the follow-ups done in the period.")),
+)
 
 FIGURES: tuple[Figure, ...] = (
     Figure("people_reached", _("People reached"), COUNT,
@@ -81,6 +142,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("median_days_to_advice", _("Median days to the advice appointment"), DAYS, base="_appointments_timed",
            help=_("Days from asking for an appointment to the appointment.")),
     Figure("advice_no_show_rate", _("Advice no-show rate"), RATE, base="_advice_recorded"),
+    *GUIDANCE_FIGURES,  # last: the earlier columns of the exports keep their places
 )
 FIGURES_BY_KEY = {figure.key: figure for figure in FIGURES}
 
@@ -362,50 +424,132 @@ def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None 
     put(_fetch(sql, vparams + apparams), ["advice_appointments", "advice_appointments_key", "_advice_attended",
                                           "_advice_attended_key", "_advice_no_show", "_advice_no_show_key"])
 
-    # Medians, portable: number the values per group with window functions and average the middle one(s).
+    # Information and guidance: attentions, their channels, topics and referrals, and people attended.
+    sql, flag_params, gparams = _attentions_sql(values, rk, hub_ids)
+    put(_fetch(sql, flag_params + vparams + gparams), ATTENTION_KEYS)
+
+    # Medians, all in one query (each series of waits numbered `m`), portable: window functions number the
+    # values per group and the middle one(s) are averaged (percentile_cont on PostgreSQL).
     h_hub, hparams = _in("h.hub_id", hub_ids)
-    hold_waits = f"""
-        SELECT h.hub_id AS hub_id, b.column1 AS k, {d.days('h.created_at', 'h.closed_at')} AS v,
-               {rk("h.record_key")} AS rk
-          FROM {_t(Hold)} h JOIN {values} b ON {in_bucket.format(col="h.closed_at")}
-         WHERE h.status = 'fulfilled' AND {h_hub}"""
-    put(_fetch(_median_sql(hold_waits, d), vparams + hparams),
-        ["median_hold_wait_days", "_holds_fulfilled", "_holds_fulfilled_key"])
-    advice_waits = f"""
-        SELECT ap.hub_id AS hub_id, b.column1 AS k, {d.days('ap.created_at', 'ap.starts_at')} AS v, {ap_key} AS rk
-          FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
-         WHERE ap.status <> 'cancelled' AND {ap_hub}"""
-    put(_fetch(_median_sql(advice_waits, d), vparams + apparams),
-        ["median_days_to_advice", "_appointments_timed", "_appointments_timed_key"])
+    at_hub, atparams = _in("at.hub_id", hub_ids)
+    waits = [
+        (f"""SELECT h.hub_id AS hub_id, b.column1 AS k, {d.days('h.created_at', 'h.closed_at')} AS v,
+                    {rk("h.record_key")} AS rk
+               FROM {_t(Hold)} h JOIN {values} b ON {in_bucket.format(col="h.closed_at")}
+              WHERE h.status = 'fulfilled' AND {h_hub}""", vparams + hparams,
+         ["median_hold_wait_days", "_holds_fulfilled", "_holds_fulfilled_key"]),
+        (f"""SELECT ap.hub_id AS hub_id, b.column1 AS k, {d.days('ap.created_at', 'ap.starts_at')} AS v,
+                    {ap_key} AS rk
+               FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
+              WHERE ap.status <> 'cancelled' AND {ap_hub}""", vparams + apparams,
+         ["median_days_to_advice", "_appointments_timed", "_appointments_timed_key"]),
+        # Days to follow-up: over the follow-ups done in the bucket, from the attention to the follow-up done
+        # (one marked done before the attention's time, which only a correction could give, counts as 0).
+        (f"""SELECT at.hub_id AS hub_id, b.column1 AS k,
+                    {d.greatest(d.days('at.attended_at', 'at.follow_up_done_at'), '0')} AS v,
+                    {rk("at.record_key")} AS rk
+               FROM {_t(Attention)} at JOIN {values} b ON {in_bucket.format(col="at.follow_up_done_at")}
+              WHERE at.follow_up_on IS NOT NULL AND at.status <> '{Attention.Status.WAITING}' AND {at_hub}""",
+         vparams + atparams, ["median_days_to_follow_up", "_follow_ups_done", "_follow_ups_done_key"]),
+    ]
+    series = " UNION ALL ".join(f"SELECT {m} AS m, hub_id, k, v, rk FROM ({sql}) w{m}"
+                                for m, (sql, _params, _keys) in enumerate(waits))
+    rows = _fetch(_median_sql(series, d), [p for _sql, params, _keys in waits for p in params])
+    for m, (_sql, _params, keys) in enumerate(waits):
+        put([row[1:] for row in rows if int(row[0]) == m], keys)
 
     for cell in result.values():
         _derive(cell)
     return result
 
 
+ATTENTION_KEYS = (["people_attended", "people_attended_key", "attentions", "attentions_key"]
+                  + [f"_attentions_{c}{suffix}" for c in CHANNELS for suffix in ("", "_key")]
+                  + [f"_topic_{t}{suffix}" for t in TOPICS for suffix in ("", "_key")]
+                  + ["referrals", "referrals_key"])
+
+
+def _attentions_sql(values: str, rk, hub_ids: list[int]) -> tuple[str, list, list]:
+    """One query for the information and guidance counts per (hub, bucket), in `ATTENTION_KEYS` order: (SQL,
+    the parameters before the buckets' VALUES list, those after it).
+
+    An attention counts in the bucket of its `attended_at`, unless it is an online question still waiting for an
+    answer (nobody has attended to it yet). Three levels:
+    1. one row per attention and bucket, with a flag per topic compared (a hub's own topics count as "other",
+       and an attention with "other" and one of its hub's own topics counts once there) and its number of
+       referrals (a correlated count on the referrals' index: a referral has no key of its own and counts
+       with its attention's key, once per referral);
+    2. grouped per person (an anonymous walk-in is a group of its own: `-id`), so that people attended are a
+       plain COUNT of the groups;
+    3. per (hub, bucket), a person's key from the person's row, a walk-in's from the attention."""
+    at_hub, params = _in("at.hub_id", hub_ids)
+    key_column = connection.ops.quote_name("key")
+    through = Attention.topics.through
+    topic_column = through._meta.get_field("attentiontopic").column
+    attention_column = through._meta.get_field("attention").column
+    named = [t for t in TOPICS if t != OTHER_TOPIC]
+    flags = [f"MAX(CASE WHEN t.{key_column} = %s THEN 1 ELSE 0 END) AS t_{t}" for t in named]
+    flags.append(f"MAX(CASE WHEN t.id IS NULL OR t.{key_column} IN ({', '.join(['%s'] * len(named))}) THEN 0 "
+                 f"ELSE 1 END) AS t_{OTHER_TOPIC}")
+
+    def count_and_key(condition: str, name: str) -> str:
+        return (f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS n_{name}, "
+                f"SUM(CASE WHEN {condition} THEN a.rk ELSE 0 END) AS k_{name}")
+
+    per_person = [count_and_key(f"a.channel = '{c}'", f"c_{c}") for c in CHANNELS]
+    per_person += [count_and_key(f"a.t_{t} = 1", f"t_{t}") for t in TOPICS]
+    totals = ([f"SUM(g.n_c_{c}), SUM(g.k_c_{c})" for c in CHANNELS]
+              + [f"SUM(g.n_t_{t}), SUM(g.k_t_{t})" for t in TOPICS])
+    sql = f"""
+        SELECT g.hub_id, g.k, COUNT(*), SUM(COALESCE({rk("p.record_key")}, g.walk_in_key)), SUM(g.n), SUM(g.n_key),
+               {", ".join(totals)}, SUM(g.referrals), SUM(g.referrals_key)
+          FROM (
+            SELECT a.hub_id AS hub_id, a.k AS k, MAX(a.person_id) AS person_id,
+                   SUM(CASE WHEN a.person_id IS NULL THEN a.rk ELSE 0 END) AS walk_in_key,
+                   COUNT(*) AS n, SUM(a.rk) AS n_key, {", ".join(per_person)},
+                   SUM(a.referrals) AS referrals, SUM(a.referrals * a.rk) AS referrals_key
+              FROM (
+                SELECT at.id AS id, at.hub_id AS hub_id, b.column1 AS k, at.person_id AS person_id,
+                       at.channel AS channel, {rk("at.record_key")} AS rk, {", ".join(flags)},
+                       (SELECT COUNT(*) FROM {_t(Referral)} r WHERE r.attention_id = at.id) AS referrals
+                  FROM {_t(Attention)} at
+                  JOIN {values} b ON at.attended_at >= b.column2 AND at.attended_at < b.column3
+                  LEFT JOIN {_t(through)} atp ON atp.{attention_column} = at.id
+                  LEFT JOIN {_t(AttentionTopic)} t ON t.id = atp.{topic_column}
+                 WHERE at.status <> '{Attention.Status.WAITING}' AND {at_hub}
+                 GROUP BY at.id, at.hub_id, b.column1, at.person_id, at.channel, at.record_key
+              ) a
+             GROUP BY a.hub_id, a.k, COALESCE(a.person_id, -a.id)
+          ) g LEFT JOIN {_t(Person)} p ON p.id = g.person_id
+         GROUP BY g.hub_id, g.k"""
+    return sql, named + named, params
+
+
 def _median_sql(values_sql: str, dialect: _Dialect | None = None) -> str:
-    """(hub_id, k, median of v, count, sum of rk) per group of `values_sql`'s (hub_id, k, v, rk) rows."""
+    """(m, hub_id, k, median of v, count, sum of rk) per group of `values_sql`'s (m, hub_id, k, v, rk) rows."""
     if dialect is not None and dialect.pg:
-        return f"""SELECT hub_id, k, percentile_cont(0.5) WITHIN GROUP (ORDER BY v), COUNT(*), SUM(rk)
-                   FROM ({values_sql}) vals GROUP BY hub_id, k"""
+        return f"""SELECT m, hub_id, k, percentile_cont(0.5) WITHIN GROUP (ORDER BY v), COUNT(*), SUM(rk)
+                   FROM ({values_sql}) vals GROUP BY m, hub_id, k"""
     return f"""
-        SELECT hub_id, k, AVG(v), MAX(n), MAX(keys) FROM (
-          SELECT hub_id, k, v,
-                 ROW_NUMBER() OVER (PARTITION BY hub_id, k ORDER BY v) AS rn,
-                 COUNT(*) OVER (PARTITION BY hub_id, k) AS n,
-                 SUM(rk) OVER (PARTITION BY hub_id, k) AS keys
+        SELECT m, hub_id, k, AVG(v), MAX(n), MAX(keys) FROM (
+          SELECT m, hub_id, k, v,
+                 ROW_NUMBER() OVER (PARTITION BY m, hub_id, k ORDER BY v) AS rn,
+                 COUNT(*) OVER (PARTITION BY m, hub_id, k) AS n,
+                 SUM(rk) OVER (PARTITION BY m, hub_id, k) AS keys
             FROM ({values_sql}) vals
-        ) ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY hub_id, k"""
+        ) ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY m, hub_id, k"""
 
 
 def _ratio(numerator, denominator):
     return float(numerator) / float(denominator) if denominator else None
 
 
+GUIDANCE_COUNT_KEYS = ("people_attended", "attentions", *(f"_attentions_{c}" for c in CHANNELS),
+                       *(f"_topic_{t}" for t in TOPICS), "referrals", "_follow_ups_done")
 COUNT_KEYS = ("people_reached", "new_people", "loans", "_loans_due", "_loans_late", "_loans_overlapping",
               "sessions_held", "_places_offered", "_places_confirmed", "_attended", "_no_show", "waitlist_size",
               "advice_appointments", "_advice_attended", "_advice_no_show", "_holds_fulfilled",
-              "_appointments_timed")
+              "_appointments_timed", *GUIDANCE_COUNT_KEYS)
 
 
 def _derive(cell: dict) -> None:
@@ -427,13 +571,18 @@ def _derive(cell: dict) -> None:
     cell["no_show_rate"] = _ratio(cell["_no_show"], cell["_attendance_recorded"])
     cell["_advice_recorded"] = cell["_advice_attended"] + cell["_advice_no_show"]
     cell["advice_no_show_rate"] = _ratio(cell["_advice_no_show"], cell["_advice_recorded"])
-    for key in ("median_hold_wait_days", "median_days_to_advice"):
+    for channel in CHANNELS:
+        cell[channel_share_key(channel)] = _ratio(cell[f"_attentions_{channel}"], cell["attentions"])
+    for topic in TOPICS:
+        cell[topic_share_key(topic)] = _ratio(cell[f"_topic_{topic}"], cell["attentions"])
+    for key in ("median_hold_wait_days", "median_days_to_advice", "median_days_to_follow_up"):
         cell[key] = float(cell[key]) if cell.get(key) is not None else None
 
 
 def add_population_rates(cell: dict, population: int) -> None:
     cell["people_reached_per_1000"] = 1000.0 * cell["people_reached"] / population if population else None
     cell["loans_per_1000"] = 1000.0 * cell["loans"] / population if population else None
+    cell["attentions_per_1000"] = 1000.0 * cell["attentions"] / population if population else None
 
 
 def hubs_for(hub_ids=None, district: str | None = None):

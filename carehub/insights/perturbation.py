@@ -5,7 +5,8 @@ and two periods that both show 5 or more give back the count of the day between 
 statistics answer this with *cell-key perturbation* (the Australian Bureau of Statistics' TableBuilder; the
 2021 census outputs of England and Wales):
 
-1. every record that a figure counts (a person, a loan, a hold, a session, a booking, an appointment) carries
+1. every record that a figure counts (a person, a loan, a hold, a session, a booking, an appointment, an
+   attention; a referral counts with its attention's key) carries
    a fixed random **record key** in [0, M), M = 2**31, drawn once at creation and never shown
    (`carehub.models.new_record_key`);
 2. a **cell key** is the sum of the record keys of the records in the cell, mod M. It is computed in SQL, in the
@@ -41,7 +42,7 @@ from django.conf import settings
 
 from carehub.models import RECORD_KEY_MODULUS
 
-from .metrics import FIGURES
+from .metrics import CHANNELS, FIGURES, GUIDANCE_COUNT_KEYS, TOPICS, channel_share_key, topic_share_key
 
 SUPPRESSED_TEXT = "<5"
 NO_BASE_TEXT = "–"  # a rate or median of nothing (no loans due, no sessions held): there is no value
@@ -59,7 +60,7 @@ DEFAULTS = {
 PERTURBED_COUNTS = (
     "people_reached", "new_people", "loans", "_loans_due", "_loans_late", "_loans_overlapping", "sessions_held",
     "_places_confirmed", "_attended", "_no_show", "waitlist_size", "advice_appointments", "_advice_attended",
-    "_advice_no_show", "_holds_fulfilled", "_appointments_timed",
+    "_advice_no_show", "_holds_fulfilled", "_appointments_timed", *GUIDANCE_COUNT_KEYS,
 )
 
 
@@ -210,6 +211,16 @@ def publish(cell: dict, population: int | None) -> dict:
         "advice_appointments": count(n["advice_appointments"]),
         "median_days_to_advice": median(cell.get("median_days_to_advice"), n["_appointments_timed"]),
         "advice_no_show_rate": rate(n["_advice_no_show"], advice_recorded, advice_recorded),
+        # Information and guidance. Shares are of the perturbed attentions, each channel's and topic's count
+        # perturbed on its own: like a total and its parts, the channels' shares may add up to a little more or
+        # less than 100 %.
+        "people_attended": count(n["people_attended"]),
+        "attentions": count(n["attentions"]),
+        "attentions_per_1000": per_1000(n["attentions"]),
+        **{channel_share_key(c): rate(n[f"_attentions_{c}"], n["attentions"], n["attentions"]) for c in CHANNELS},
+        **{topic_share_key(t): rate(n[f"_topic_{t}"], n["attentions"], n["attentions"]) for t in TOPICS},
+        "referrals": count(n["referrals"]),
+        "median_days_to_follow_up": median(cell.get("median_days_to_follow_up"), n["_follow_ups_done"]),
     }
 
 
@@ -231,4 +242,6 @@ assert {f.key for f in FIGURES} == {
     "people_reached", "people_reached_per_1000", "new_people", "loans", "loans_per_1000", "item_utilisation",
     "median_hold_wait_days", "overdue_rate", "sessions_held", "fill_rate", "attendance_rate", "no_show_rate",
     "waitlist_size", "advice_appointments", "median_days_to_advice", "advice_no_show_rate",
+    "people_attended", "attentions", "attentions_per_1000", "referrals", "median_days_to_follow_up",
+    *(channel_share_key(c) for c in CHANNELS), *(topic_share_key(t) for t in TOPICS),
 }, "a new figure needs its publication rule in perturbation.publish"

@@ -18,7 +18,7 @@ from carehub.web import forbidden
 
 from . import metrics, selectors
 from .forms import InsightsFilterForm
-from .metrics import FIGURES, RATE
+from .metrics import FIGURES, GUIDANCE_FIGURES, RATE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,6 +82,7 @@ def dashboard(request):
         "district": district, "csv_query": urlencode({**params, "sort": sort}),
         "trend_figure": trend_figure, "trend_hub": trend_hub, "trend": trend, "chart_data": chart_data,
         "figures": FIGURES, "is_city_wide": selectors.insights_hub_ids(access) is None,
+        "guidance_start": GUIDANCE_FIGURES[0].key,  # where the information and guidance columns begin
     })
 
 
