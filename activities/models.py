@@ -40,7 +40,7 @@ class Frequency(models.TextChoices):
 # The oldest a child looked after by an activity's childcare may be (a coordinator sets a lower limit).
 CHILDCARE_AGE_LIMIT = 17
 # Children one booking may bring to the childcare: one caregiver's family, not a group.
-MAX_CHILDREN_PER_BOOKING = 10
+MAX_CHILDREN_PER_BOOKING = 6
 
 
 class Activity(models.Model):

@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Subquery
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -346,7 +346,8 @@ def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
         changes["facilitator"] = _check_facilitator(activity.hub, changes["facilitator"], activity.kind)
     childcare = changes.get("childcare_places", activity.childcare_places)
     if "childcare_places" in changes or "childcare_max_age" in changes:
-        _check_childcare_offer(activity.kind, childcare, changes.get("childcare_max_age", activity.childcare_max_age))
+        max_age = changes.get("childcare_max_age", activity.childcare_max_age)
+        _check_childcare_offer(activity.kind, childcare, max_age)
     childcare_changed = childcare != activity.childcare_places
     for name, value in changes.items():
         setattr(activity, name, value)
@@ -592,7 +593,14 @@ def cancel_booking(*, access: Access, booking_id: int) -> Booking:
     if found is None or not _may_handle_booking(access, found):
         raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
     session = _lock_session(found.session_id)
-    booking = lock_row(Booking.objects.filter(pk=booking_id))
+    # With the waitlisted bookings below it, in one call: someone waiting for childcare may have booked before
+    # this place was confirmed, and the promotion below then locks the whole waitlist; bookings must still be
+    # locked in primary-key order (carehub.locking), and rows already held are locked again without waiting.
+    booking = next((row for row in lock_rows(Booking.objects.filter(
+        Q(pk=booking_id) | Q(session=session, status=Booking.Status.WAITLISTED, pk__lt=booking_id)))
+        if row.pk == booking_id), None)
+    if booking is None:
+        raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
     if booking.status == Booking.Status.CANCELLED:
         raise errors.Conflict(_("This booking is already cancelled."), code="booking_already_cancelled")
     if session.starts_at <= timezone.now():
