@@ -35,12 +35,24 @@ class SessionOut(Schema):
     ends_at: datetime
     capacity: int
     seats_left: int | None = Field(None, description="null for support groups, which are joined, not booked")
+    childcare_places: int = Field(..., description="Places for children while their caregivers attend; 0: none")
+    childcare_left: int | None = Field(None, description="null when the session offers no childcare")
+    childcare_max_age: int | None = Field(None, alias="activity.childcare_max_age",
+                                          description="The oldest a child may be, in years")
     status: str
     url: str
 
     @staticmethod
     def resolve_seats_left(session):
         return None if session.activity.is_support_group else session.seats_left
+
+    @staticmethod
+    def resolve_childcare_left(session):
+        return session.childcare_left if session.offers_childcare else None
+
+    @staticmethod
+    def resolve_childcare_max_age(session):
+        return session.activity.childcare_max_age if session.offers_childcare else None
 
     @staticmethod
     def resolve_url(session):
@@ -77,6 +89,22 @@ class ActivityIn(Schema):
     booking_opens_days_before: int | None = Field(None, ge=0, le=365)
     facilitator: str | None = Field(None, max_length=150, description="User name of the group's facilitator")
     recurrence: RecurrenceIn | None = None
+    childcare_places: int = Field(0, ge=0, le=1000, description="Childcare places per session; 0: no childcare")
+    childcare_max_age: int | None = Field(None, ge=0, le=17,
+                                          description="The oldest a child may be, in years (needed with childcare)")
+
+
+class ActivityPatch(Schema):
+    """Only what is sent changes. New childcare places apply to the coming sessions."""
+
+    title: str | None = Field(None, min_length=1, max_length=160)
+    description: str | None = Field(None, max_length=5000)
+    language: Language | None = None
+    place: str | None = Field(None, max_length=200)
+    accessibility_notes: str | None = Field(None, max_length=300)
+    booking_opens_days_before: int | None = Field(None, ge=0, le=365)
+    childcare_places: int | None = Field(None, ge=0, le=1000)
+    childcare_max_age: int | None = Field(None, ge=0, le=17)
 
 
 class ScheduleOut(Schema):
@@ -93,6 +121,8 @@ class ActivityOut(Schema):
     language: str
     capacity: int
     frequency: str
+    childcare_places: int
+    childcare_max_age: int | None
     sessions: list[int]
     schedule: list[ScheduleOut]
 
@@ -119,6 +149,9 @@ class SessionChangedOut(SessionOut):
 
 class BookingIn(Schema):
     person: int | None = Field(None, description="Staff only: the person booked for. Caregivers send {}.")
+    childcare: int = Field(0, ge=0, le=100, description="Children who need childcare during the session")
+    childcare_ages: list[int] = Field(default_factory=list, max_length=100,
+                                      description="Each child's age in whole years, one per child; no names")
 
 
 class BookingOut(Schema):
@@ -130,6 +163,10 @@ class BookingOut(Schema):
     starts_at: datetime = Field(..., alias="session.starts_at")
     session_status: str = Field(..., alias="session.status")
     waitlist_position: int | None = None
+    childcare: int = Field(..., alias="childcare_places", description="Children in childcare with this booking")
+    childcare_ages: list[int] = Field(..., alias="childcare_age_list")
+    childcare_status: Literal["not_requested", "confirmed", "waitlisted", "cancelled"] = Field(
+        ..., description="Always the booking's status when childcare was asked: seat and childcare go together")
     attendance: str
     created_at: datetime
 
@@ -186,8 +223,22 @@ def create_activity(request, payload: ActivityIn):
         booking_opens_days_before=payload.booking_opens_days_before, facilitator=facilitator,
         frequency=recurrence.frequency if recurrence else Frequency.ONCE,
         occurrences=recurrence.count if recurrence else None, until=recurrence.until if recurrence else None,
+        childcare_places=payload.childcare_places, childcare_max_age=payload.childcare_max_age,
     )
     return 201, activity
+
+
+@router.patch("/{int:activity_id}", response={200: ActivityOut, **ERRORS})
+def update_activity(request, activity_id: int, payload: ActivityPatch):
+    """Change an activity (coordinator of the hub): what is sent, e.g. `{"childcare_places": 6,
+    "childcare_max_age": 10}`. 409 `childcare_below_booked` when a coming session has more children booked or
+    waiting than the new number."""
+    changes = payload.dict(exclude_unset=True)
+    # null clears these two (booking opens at once, no age limit yet); for the others it means "unchanged".
+    nullable = {"booking_opens_days_before", "childcare_max_age"}
+    changes = {name: (value.value if hasattr(value, "value") else value) for name, value in changes.items()
+               if value is not None or name in nullable}
+    return services.update_activity(access=caller(request), activity_id=activity_id, **changes)
 
 
 @router.patch("/sessions/{int:session_id}", response={200: SessionChangedOut, **ERRORS})
@@ -206,8 +257,13 @@ def change_session(request, session_id: int, payload: SessionPatch):
 # --- bookings -------------------------------------------------------------------------------------------
 @router.post("/sessions/{int:session_id}/bookings", response={201: BookingOut, **ERRORS})
 def book(request, session_id: int, payload: BookingIn):
-    """Book a place: confirmed when one is free, otherwise on the waitlist. 409 for a second booking."""
-    booking = services.book_session(access=caller(request), session_id=session_id, person_id=payload.person)
+    """Book a place: confirmed when one is free, otherwise on the waitlist. 409 for a second booking.
+
+    With `{"childcare": 2, "childcare_ages": [3, 6]}` the seat and two childcare places are confirmed or
+    waitlisted together (`childcare_status`); 422 `childcare_not_offered`, `childcare_too_many`,
+    `childcare_ages_mismatch` or `childcare_age_over_max` when the request does not fit the activity."""
+    booking = services.book_session(access=caller(request), session_id=session_id, person_id=payload.person,
+                                    childcare=payload.childcare, childcare_ages=payload.childcare_ages)
     return 201, selectors.bookings_with_position().get(pk=booking.pk)
 
 
