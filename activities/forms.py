@@ -3,12 +3,13 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from carehub.forms import DateInput, TimeInput
 from carehub.models import Language, Role
 from carehub.timezones import local_datetime
 
-from .models import ActivityKind, Booking, Frequency
+from .models import CHILDCARE_AGE_LIMIT, MAX_CHILDREN_PER_BOOKING, ActivityKind, Booking, Frequency
 from .recurrence import FIRST_DAY, LAST_DAY
 
 
@@ -62,6 +63,12 @@ class ActivityForm(SessionTimesMixin, forms.Form):
                                           help_text=_("E.g. step-free access, induction loop, sign language on "
                                                       "request."))
     capacity = forms.IntegerField(label=_("Places per session"), min_value=1, max_value=10000, initial=20)
+    childcare_places = forms.IntegerField(
+        label=_("Childcare places per session"), min_value=0, max_value=1000, initial=0, required=False,
+        help_text=_("How many children can be looked after while their caregivers attend. 0: no childcare."))
+    childcare_max_age = forms.IntegerField(
+        label=_("Childcare for children up to (years old)"), min_value=0, max_value=CHILDCARE_AGE_LIMIT,
+        required=False, help_text=_("The oldest a child may be. Needed when there is childcare."))
     date = DayField(label=_("Date of the first session"))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
@@ -76,8 +83,10 @@ class ActivityForm(SessionTimesMixin, forms.Form):
     facilitator = forms.ModelChoiceField(label=_("Facilitator (support groups)"), required=False,
                                          queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, hub=None, editing=False, **kwargs):
+    def __init__(self, *args, hub=None, editing=False, support_group=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if support_group:  # joined, not booked: there is no booking to ask for childcare with
+            del self.fields["childcare_places"], self.fields["childcare_max_age"]
         if hub is not None:
             self.fields["facilitator"].queryset = get_user_model().objects.filter(
                 staff_roles__role=Role.FACILITATOR, staff_roles__hub=hub).distinct()
@@ -85,6 +94,9 @@ class ActivityForm(SessionTimesMixin, forms.Form):
         if editing:
             for name in ("kind", "capacity", "date", "start_time", "end_time", "frequency", "occurrences", "until"):
                 del self.fields[name]
+
+    def clean_childcare_places(self):
+        return self.cleaned_data.get("childcare_places") or 0  # left empty: no childcare
 
 
 SCOPE_CHOICES = [("this", _("This session only")), ("following", _("This and the following sessions of the series"))]
@@ -109,6 +121,44 @@ class SessionChangeForm(SessionTimesMixin, forms.Form):
 class SessionCancelForm(forms.Form):
     scope = forms.ChoiceField(label=_("Cancel"), widget=forms.RadioSelect, initial="this", choices=SCOPE_CHOICES)
     confirm = forms.BooleanField(label=_("Yes, cancel and tell everyone who booked"))
+
+
+def _age_label(age: int) -> str:
+    if age == 0:
+        return pgettext("age of a child", "Under 1 year")
+    return ngettext("%(n)d year", "%(n)d years", age) % {"n": age}
+
+
+class ChildcareForm(forms.Form):
+    """"Do you need childcare?" on a booking form, for a session that offers it: one age per child, as many
+    children as ages given (so count and ages can never disagree, and no JavaScript is needed). One select
+    per child the booking may bring, up to the session's childcare places.
+
+    A posted form reads every `child_<n>` sent (up to the most a booking may bring), even if the session now
+    offers fewer places than the page showed: the booking service then says why, never a child dropped."""
+
+    def __init__(self, data=None, *, session, **kwargs):
+        super().__init__(data, **kwargs)
+        limit = session.activity.childcare_max_age
+        limit = CHILDCARE_AGE_LIMIT if limit is None else limit
+        choices = [("", pgettext("age of a child", "No child"))] + [
+            (str(age), _age_label(age)) for age in range(limit + 1)]
+        over = ngettext("The childcare is for children up to %(age)d year old.",
+                        "The childcare is for children up to %(age)d years old.", limit) % {"age": limit}
+        slots = min(session.childcare_places, MAX_CHILDREN_PER_BOOKING)
+        if data is not None:
+            posted = [int(name[6:]) for name in data if name.startswith("child_") and name[6:].isdigit()
+                      and name[6:].isascii() and len(name) < 10]
+            slots = max([slots] + [n for n in posted if n <= MAX_CHILDREN_PER_BOOKING])
+        for n in range(1, slots + 1):
+            self.fields[f"child_{n}"] = forms.TypedChoiceField(
+                label=pgettext("childcare", "Child %(n)d: age") % {"n": n}, choices=choices, coerce=int,
+                empty_value=None, required=False, error_messages={"invalid_choice": over})
+
+    @property
+    def ages(self) -> list[int]:
+        """The ages chosen, in the order of the fields (after is_valid())."""
+        return [age for name, age in self.cleaned_data.items() if name.startswith("child_") and age is not None]
 
 
 class AttendanceForm(forms.Form):

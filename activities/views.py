@@ -23,7 +23,7 @@ from carehub.web import coordinated_hubs, desk_required, forbidden, login_redire
 
 from . import ical, selectors, services
 from .filters import SessionFilter
-from .forms import ActivityForm, AttendanceForm, DayForm, SessionCancelForm, SessionChangeForm
+from .forms import ActivityForm, AttendanceForm, ChildcareForm, DayForm, SessionCancelForm, SessionChangeForm
 from .models import Activity, Booking, CalendarFeedToken, GroupMembership, Session
 
 PAGE_SIZE = 20
@@ -89,9 +89,25 @@ def session_detail(request, pk):
     except errors.NotFound:
         raise Http404
     access = access_for(request.user)
+    return _session_page(request, access, session, for_person=_person_from_query(request, access))
+
+
+def _session_page(request, access, session, *, for_person, childcare_form=None, status=200, back=None):
+    """The session page. After a booking whose childcare was refused, `childcare_form` is the posted form with
+    its errors (for the desk's booking for `for_person`, or else the caller's own), and `back` where it was
+    to return."""
     person = access.person
-    for_person = _person_from_query(request, access)
     selectors.describe_for_attendance(access, session)
+    bookable = (session.offers_childcare and not session.activity.is_support_group and not session.is_cancelled
+                and session.starts_at > timezone.now())
+    own_form = for_form = None
+    if bookable:
+        own_form = ChildcareForm(session=session)
+        for_form = ChildcareForm(session=session, auto_id="id_for_%s")
+        if childcare_form is not None and for_person is not None:
+            for_form = childcare_form
+        elif childcare_form is not None:
+            own_form = childcare_form
     context = {
         "session": session, "activity": session.activity, "access": access, "for_person": for_person,
         "for_person_booking": selectors.my_booking_for(for_person, session),
@@ -103,16 +119,27 @@ def session_detail(request, pk):
         "can_programme": permissions.can_coordinate(access, session.activity.hub_id),
         "can_book_for_others": permissions.can_list_people(access),
         "is_past": session.starts_at <= timezone.now(),
+        "childcare_form": own_form, "for_childcare_form": for_form, "back": back,
     }
     if context["can_see_participants"] and not session.activity.is_support_group:
         context["bookings"] = selectors.live_bookings(session)
-    return render(request, "activities/session_detail.html", context)
+    return render(request, "activities/session_detail.html", context, status=status)
 
 
-def _waitlisted_notice(person) -> str:
-    """What the page promises after a waitlisted booking, true for the channel that will carry the news."""
+def _waitlisted_notice(person, *, childcare_full: bool = False) -> str:
+    """What the page promises after a waitlisted booking, true for the channel that will carry the news (and,
+    when the seats were free but not the childcare, that this is why)."""
     values = {"name": person.full_name}
     channel = channel_for(person)[0]
+    if childcare_full:
+        if channel == "email":
+            return _("The childcare is full: %(name)s is on the waitlist, place and childcare together, and will "
+                     "get an email when both are free.") % values
+        if channel == "sms":
+            return _("The childcare is full: %(name)s is on the waitlist, place and childcare together, and will "
+                     "get an SMS when both are free.") % values
+        return _("The childcare is full: %(name)s is on the waitlist, place and childcare together. When both "
+                 "are free, they will be on the hub's call list so that the desk can phone them.") % values
     if channel == "email":
         return _("The session is full: %(name)s is on the waitlist and will get an email if a place frees up.") % values
     if channel == "sms":
@@ -121,23 +148,59 @@ def _waitlisted_notice(person) -> str:
              "call list so that the desk can phone them.") % values
 
 
+def _childcare_refused(request, access, pk, form, person_id, back):
+    """The session page again, with the posted childcare form and why it was refused next to it (422)."""
+    try:
+        session = selectors.session_public(pk)
+        for_person = (core_selectors.person_for(access, person_id)
+                      if person_id is not None and (access.person is None or access.person.pk != person_id)
+                      else None)
+    except errors.DomainError:
+        raise Http404
+    return _session_page(request, access, session, for_person=for_person, childcare_form=form, status=422,
+                         back=back)
+
+
 @require_POST
 def session_book(request, pk):
-    """Book the caller's own place (or, with `person`, staff book for someone in their scope)."""
+    """Book the caller's own place (or, with `person`, staff book for someone in their scope), with childcare
+    for the children whose ages are chosen (`child_1`, `child_2`… when the session offers it)."""
     session_url = reverse("activities:session", kwargs={"pk": pk})
     if not request.user.is_authenticated:
         return login_redirect(request, session_url)
     back = safe_next_url(request, request.POST.get("next"), session_url)
+    access = access_for(request.user)
+    person_id = _posted_id(request.POST.get("person"))
+    form, ages = None, []
+    if any(name.startswith("child_") and value for name, value in request.POST.items()):
+        # Only a request that asks for childcare reads the session here; the service locks and checks it.
+        session = Session.objects.select_related("activity").filter(pk=pk).first()
+        if session is None:
+            raise Http404
+        form = ChildcareForm(request.POST, session=session,
+                             auto_id="id_for_%s" if person_id is not None else "id_%s")
+        if not form.is_valid():
+            return _childcare_refused(request, access, pk, form, person_id, back)
+        ages = form.ages
     try:
-        booking = services.book_session(access=access_for(request.user), session_id=pk,
-                                        person_id=_posted_id(request.POST.get("person")))
+        booking = services.book_session(access=access, session_id=pk, person_id=person_id,
+                                        childcare=len(ages), childcare_ages=ages)
     except errors.DomainError as exc:
+        if form is not None and (exc.field or "").startswith("childcare"):
+            add_domain_error(form, exc)
+            return _childcare_refused(request, access, pk, form, person_id, back)
         messages.error(request, str(exc.message))
         return redirect(back)
-    if booking.status == Booking.Status.CONFIRMED:
-        messages.success(request, _("Booked: %(name)s has a place.") % {"name": booking.person.full_name})
+    name = booking.person.full_name
+    if booking.status == Booking.Status.CONFIRMED and booking.childcare_places:
+        messages.success(request, ngettext(
+            "Booked: %(name)s has a place, and childcare for %(n)d child.",
+            "Booked: %(name)s has a place, and childcare for %(n)d children.", booking.childcare_places)
+            % {"name": name, "n": booking.childcare_places})
+    elif booking.status == Booking.Status.CONFIRMED:
+        messages.success(request, _("Booked: %(name)s has a place.") % {"name": name})
     else:
-        messages.warning(request, _waitlisted_notice(booking.person))
+        messages.warning(request, _waitlisted_notice(booking.person, childcare_full=booking.childcare_full))
     return redirect(back)
 
 
@@ -354,6 +417,7 @@ def activity_new(request):
                 starts_at=data["starts_at"], ends_at=data["ends_at"], frequency=data["frequency"],
                 occurrences=data["occurrences"], until=data["until"],
                 booking_opens_days_before=data["booking_opens_days_before"], facilitator=data["facilitator"],
+                childcare_places=data["childcare_places"], childcare_max_age=data["childcare_max_age"],
             )
         except errors.DomainError as exc:
             exc.field = TIME_FIELDS.get(exc.field, exc.field)
@@ -374,7 +438,10 @@ def activity_edit(request, pk):
         raise Http404
     fields = ("title", "description", "language", "place", "accessibility_notes", "booking_opens_days_before",
               "facilitator")
+    if not activity.is_support_group:
+        fields += ("childcare_places", "childcare_max_age")
     form = ActivityForm(request.POST or None, hub=activity.hub, editing=True,
+                        support_group=activity.is_support_group,
                         initial={name: getattr(activity, name) for name in fields})
     if request.method == "POST" and form.is_valid():
         try:
