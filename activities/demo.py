@@ -2,7 +2,7 @@
 
 Each hub has a weekly walk, a fortnightly workshop and a weekly caregivers' support group that have run all
 year, a monthly talk (popular: a waitlist most months), and ahead a talk on caring for someone with dementia
-(full, with a waitlist) and a one-off talk on the Carer's Card. The coming activities are programmed through
+(full, with a waitlist) and a one-off talk on the Carer's Card (with childcare, so that parents can come). The coming activities are programmed through
 the services (as the demo administrator); the past sessions, their bookings (confirmed, waitlisted, cancelled)
 with attendance, the group's members and their attendance are inserted in bulk with their history
 (`DemoContext.bulk`), with the counters the services would have kept. The `carer` account books through the
@@ -94,7 +94,7 @@ def load(ctx) -> None:
         services.create_activity(
             access=admin, hub=hub, title="La Targeta Cuidadora: què és i com demanar-la", kind=ActivityKind.TALK,
             language="ca", capacity=25, starts_at=_at(card_day, 17), ends_at=_at(card_day, 18),
-            booking_opens_days_before=21,
+            booking_opens_days_before=21, childcare_places=6, childcare_max_age=10,
         )
 
         group_day = _next_weekday(today, 2)  # Wednesday

@@ -1,9 +1,12 @@
 """Activities' part of a person's data rights (see carehub/privacy.py for the hook contract).
 
-Export: the person's bookings, support-group memberships and group attendance, and their calendar feeds.
-Erasure: upcoming bookings are cancelled through the booking service (a freed place goes to the waitlist);
-past bookings, memberships and attendance stay for the fill and attendance figures, now pointing at the
-pseudonymised person row (they hold no free text). Open memberships end (status "left"), so the person is
+Export: the person's bookings (with the childcare they asked for: how many children, their ages and whether
+it was confirmed), support-group memberships and group attendance, and their calendar feeds.
+Erasure: upcoming bookings are cancelled through the booking service (a freed place, and its childcare, go
+to the waitlist); past bookings, memberships and attendance stay for the fill and attendance figures, now
+pointing at the pseudonymised person row (they hold no free text). A booking keeps how many children came to
+the childcare (a count for the figures) but not their ages, which are cleared (they are kept out of the
+booking's history, so no copy stays). Open memberships end (status "left"), so the person is
 no longer counted in the group. Calendar feed secrets are deleted: the private calendar URL stops working.
 """
 
@@ -36,6 +39,9 @@ def export_person(person) -> dict:
                 "booked_at": iso(b.created_at),
                 "confirmed_at": iso(b.confirmed_at),
                 "cancelled_at": iso(b.cancelled_at),
+                "childcare_children": b.childcare_places,
+                "childcare_ages": b.childcare_age_list,
+                "childcare_status": b.childcare_status,
             }
             for b in bookings
         ],
@@ -96,4 +102,6 @@ def erase_person(person, *, by) -> None:
         membership.decided_at = now
         membership._history_user = by
         membership.save()
+    # No history to write: the ages are not audited (Booking.history excludes them).
+    Booking.objects.filter(person=person).exclude(childcare_ages="").update(childcare_ages="")
     CalendarFeedToken.objects.filter(person=person).delete()
