@@ -12,13 +12,8 @@ from activities.models import Booking
 from carehub.models import Role
 from carehub.permissions import access_for
 from tests.conftest import make_caregiver, make_hub, make_user
-from tests.e2e.conftest import _missing, axe_source, browser, check_a11y, login, open_page  # noqa: F401 - fixtures
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(_missing() is not None, reason=f"browser test skipped: {_missing()}"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTH = 360
 
