@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def signup_data(hub, **changes):
     return {"first_name": "Laia", "last_name": "Puig", "email": "laia@example.org", "phone": "612 345 600",
-            "notify_by": "email", "home_hub": hub.pk, "preferred_language": "ca", "username": "laia",
+            "notify_by": "email", "home_hub": hub.pk, "preferred_language": "en", "username": "laia",
             "password1": "a-long-test-password", "consent": "on", **changes}
 
 
@@ -44,7 +44,7 @@ def test_a_new_address_gets_only_its_confirmation_link_until_it_is_confirmed(hub
     assert person.email_verified_at is None
     [verification] = Message.objects.filter(person=person)
     assert verification.kind == "email_verification" and verification.channel == "email"
-    assert verification.recipient == "laia@example.org" and verification.language == "ca"
+    assert verification.recipient == "laia@example.org" and verification.language == "en"
     assert "/account/email/confirm/" not in verification.call_text
     # Anything else goes by SMS to the mobile meanwhile, though the person chose email.
     booked = notify(person, kind="booking_confirmed", related=hub, context={"title": "Taller", "starts_at": hub.created_at})
@@ -104,7 +104,7 @@ def test_a_link_for_an_address_since_replaced_does_not_confirm_the_new_one(hub):
     client, _response = sign_up(hub)
     old_link = link_in(Message.objects.get(kind="email_verification"))
     client.post("/account/profile/", {"phone": "612 345 600", "email": "laia.nova@example.org",
-                                      "notify_by": "email", "preferred_language": "ca"})
+                                      "notify_by": "email", "preferred_language": "en"})
     page = client.get(old_link)
     assert page.status_code == 422 and "no longer on your account" in page.content.decode()
     assert Person.objects.get(email="laia.nova@example.org").email_verified_at is None

@@ -63,3 +63,9 @@ def test_a_person_outside_the_desks_hubs_is_a_404_at_every_step(desk, other_hub,
     # An id that is not plain digits is no person at all (ignored, never a 500).
     assert client.get(reverse("advice:slots", args=[service.pk]), {"person": "²"}).status_code == 200
     assert client.get(reverse("advice:services"), {"person": "1 OR 1"}).status_code == 200
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """The desk's pages in English, so that assertions read the msgids."""
+    settings.LANGUAGE_CODE = "en"

@@ -14,3 +14,9 @@ FROZEN_AT = datetime(2026, 3, 10, 10, 0, tzinfo=LOCAL_TZ)
 def clock():
     with time_machine.travel(FROZEN_AT, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """Pages in English, so that assertions read the msgids; messages still follow each person's language."""
+    settings.LANGUAGE_CODE = "en"
