@@ -1,6 +1,7 @@
 """Activities' integrity checks (`manage.py check_integrity`, through the registry)."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carehub.integrity import Check
@@ -23,6 +24,17 @@ def _session_counters() -> list[str]:
             for pk, n, counter in rows]
 
 
+def _childcare_counters() -> list[str]:
+    from .models import Session
+
+    children = Coalesce(Sum("bookings__childcare_places", filter=Q(bookings__status="confirmed")), Value(0))
+    rows = (Session.objects.annotate(children=children)
+            .filter(Q(children__gt=F("childcare_places")) | ~Q(children=F("childcare_confirmed")))
+            .values_list("pk", "children", "childcare_confirmed", "childcare_places"))
+    return [f"session {pk} counts {counter} children in childcare ({places} places) but its confirmed bookings "
+            f"bring {n}" for pk, n, counter, places in rows]
+
+
 def _erased_people_with_bookings() -> list[str]:
     from carehub.models import Person
 
@@ -41,5 +53,8 @@ def checks() -> list[Check]:
               _sessions_over_capacity),
         Check("session_counter_matches", "A session's confirmed counter matches its confirmed bookings",
               _session_counters),
+        Check("childcare_counter_matches",
+              "A session's childcare counter matches its confirmed bookings' children, within its places",
+              _childcare_counters),
         Check("erased_without_bookings", "An erased person has no upcoming booking", _erased_people_with_bookings),
     ]

@@ -96,6 +96,19 @@ def test_a_cancelled_appointment_does_not_count_as_an_overlap(hub, advisor):
     assert integrity()[0]
 
 
+def test_a_childcare_counter_that_disagrees_with_the_bookings_is_reported(hub):
+    from activities.models import Session
+
+    session = make_session(hub)
+    Session.objects.filter(pk=session.pk).update(childcare_places=4)
+    Booking.objects.create(session=session, person=make_person(hub), status="confirmed", childcare_places=2,
+                           childcare_ages="3,5")
+    Session.objects.filter(pk=session.pk).update(confirmed_count=1)  # the seat is counted, the children are not
+    ok, out = integrity()
+    assert not ok
+    assert f"session {session.pk} counts 0 children in childcare (4 places) but its confirmed bookings bring 2" in out
+
+
 def test_a_person_whose_hub_is_gone_is_reported(hub):
     person = make_person(hub)
     # Foreign keys are checked at commit; the check runs before, then the row is put back.
