@@ -21,6 +21,18 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
+
+@pytest.fixture(autouse=True)
+def caregivers_read_english(monkeypatch):
+    """The caregivers these tests sign up read English (their pages and messages follow their language), so
+    that the assertions read the msgids."""
+    import tests.conftest as factories
+
+    original = factories.make_person
+    monkeypatch.setattr(factories, "make_person",
+                        lambda hub, **fields: original(hub, **{"preferred_language": "en", **fields}))
+
+
 def childcare_session(hub, *, capacity=5, childcare=3, max_age=10, **fields):
     return make_session(hub, capacity=capacity, childcare_places=childcare, childcare_max_age=max_age, **fields)
 

@@ -33,7 +33,7 @@ def test_a_caregiver_asks_for_childcare_on_a_phone_without_javascript_and_the_de
         access=access_for(coordinator), hub=hub, title="La Targeta Cuidadora", kind="talk", capacity=10,
         starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), childcare_places=4, childcare_max_age=10)
     session = activity.sessions.get()
-    make_caregiver(hub, "carer", first_name="Montserrat", last_name="Vidal")
+    make_caregiver(hub, "carer", first_name="Montserrat", last_name="Vidal", preferred_language="en")
 
     page = open_page(lang="en", width=WIDTH, height=740)
     page.context.route("**/*.js", lambda route: route.abort())  # no script runs: plain forms only
