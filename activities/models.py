@@ -2,7 +2,7 @@
 
 Invariants held by the database (select_for_update is a no-op on SQLite):
 - a session is never over capacity: `Session.confirmed_count <= capacity`, kept by `services.book_session()`
-  and friends under a row lock on the session;
+  and friends under a row lock on the session; the counter counts places, 1 + `companions` per confirmed booking;
 - a session's childcare is never over its places: `Session.childcare_confirmed <= childcare_places`, moved by
   the same services in the same UPDATE as `confirmed_count`, so a booking's seat and its childcare places are
   confirmed (or given back) together or not at all;
@@ -41,6 +41,9 @@ class Frequency(models.TextChoices):
 CHILDCARE_AGE_LIMIT = 17
 # Children one booking may bring to the childcare: one caregiver's family, not a group.
 MAX_CHILDREN_PER_BOOKING = 6
+# Companions one booking may bring (the person cared for, a relative): one household, not a group. A coordinator
+# allows fewer per activity (`Activity.companion_places`, 0 = one place per booking).
+MAX_COMPANIONS_PER_BOOKING = 5
 
 
 class Activity(models.Model):
@@ -75,6 +78,12 @@ class Activity(models.Model):
         _("childcare for children up to (years old)"), null=True, blank=True,
         help_text=_("The oldest a child may be, in years. Needed when there is childcare."),
     )
+    # Extra places one booking may take besides the booker's own (the person they care for...); 0 = none.
+    companion_places = models.PositiveSmallIntegerField(
+        _("companions per booking"), default=0, db_default=0,
+        help_text=_("How many people may come with the person who books (for example the person they care "
+                    "for), each taking a place. 0: one place per booking."),
+    )
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="facilitated_groups",
         verbose_name=_("facilitator"),
@@ -99,6 +108,9 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=Q(childcare_max_age__isnull=True) | Q(childcare_max_age__lte=CHILDCARE_AGE_LIMIT),
                 name="activity_childcare_max_age_of_a_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(companion_places__lte=MAX_COMPANIONS_PER_BOOKING), name="activity_companions_bounded",
             ),
         ]
 
@@ -223,6 +235,9 @@ class Booking(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     childcare_places = models.PositiveSmallIntegerField(_("children in childcare"), default=0, db_default=0)
+    # People who come with the booker, each taking a place: the booking holds 1 + companions places, all
+    # confirmed, waitlisted and cancelled together.
+    companions = models.PositiveSmallIntegerField(_("companions"), default=0, db_default=0)
     # Ages in whole years, one per child, as "3,5" (plain text: every bulk loader and database stores it as is).
     # Not in the history, so that an erasure that clears them leaves no copy.
     childcare_ages = models.CharField(_("ages of the children"), max_length=40, blank=True, default="",
@@ -248,6 +263,10 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=Q(attendance="unknown") | Q(status="confirmed"), name="booking_attendance_only_confirmed"
             ),
+            models.CheckConstraint(
+                condition=Q(companions__gte=0) & Q(companions__lte=MAX_COMPANIONS_PER_BOOKING),
+                name="booking_companions_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,6 +274,11 @@ class Booking(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("activities:session", kwargs={"pk": self.session_id})
+
+    @property
+    def places(self) -> int:
+        """The places this booking holds (or waits for): the booker's and their companions'."""
+        return 1 + self.companions
 
     @property
     def childcare_status(self) -> str:
