@@ -39,6 +39,9 @@ Definitions (docs/insights.md explains them for planners):
 from __future__ import annotations
 
 import hashlib
+import logging
+import time as _time
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -55,6 +58,8 @@ from carehub.models import Hub, Person
 from guidance.defaults import DEFAULT_TOPICS
 from guidance.models import Attention, AttentionTopic, Channel, Referral
 from lending.models import Hold, Item, Loan
+
+logger = logging.getLogger("carehub.insights")
 
 # --- the figures ----------------------------------------------------------------------------------------
 COUNT, RATE, PER_1000, DAYS = "count", "rate", "per_1000", "days"
@@ -249,20 +254,67 @@ def _t(model) -> str:
 
 # --- the queries ----------------------------------------------------------------------------------------
 def cached_compute(hub_ids: list[int], buckets: list[Bucket]) -> dict:
-    """`compute`, kept for INSIGHTS_CACHE_SECONDS (default 600; 0 turns it off).
+    """`compute`, kept for INSIGHTS_CACHE_SECONDS (default 600; 0 turns it off), computed once however many
+    requests ask for it at the same time.
 
-    Three years of a whole city take about a second to aggregate; planners then sort, switch the trend, and
-    export the same view, which must not redo that work. Figures up to ten minutes old are fine for planning.
+    Five years of a whole city take seconds to aggregate; planners then sort, switch the trend, and export the
+    same view, which must not redo that work. Figures up to ten minutes old are fine for planning.
+
+    Stampede guard: when many cold requests for the same figures arrive together (a dashboard shared in a
+    meeting, several app servers behind one Redis), the first takes a lock (`cache.add`, atomic on Redis and
+    in memory) and computes; the others wait for its result instead of running the same heavy aggregates 20
+    times over on a 2-core database. The lock expires after INSIGHTS_LOCK_SECONDS, so a holder that dies (a
+    killed worker) holds nobody up for longer; a waiter that sees the lock gone without a result takes it and
+    computes, and no waiter waits longer than INSIGHTS_LOCK_WAIT_SECONDS before computing by itself.
     """
     seconds = getattr(settings, "INSIGHTS_CACHE_SECONDS", 600)
     if not seconds:
-        return compute(hub_ids, buckets)
+        return _compute_logged(hub_ids, buckets)
     spec = repr((sorted(hub_ids), [(b.index, b.first_day, b.last_day) for b in buckets], connection.vendor))
     key = "insights:v2:" + hashlib.sha256(spec.encode()).hexdigest()
     result = cache.get(key)
-    if result is None:
-        result = compute(hub_ids, buckets)
-        cache.set(key, result, seconds)
+    if result is not None:
+        return result
+    lock_seconds = getattr(settings, "INSIGHTS_LOCK_SECONDS", 60)
+    give_up_at = _time.monotonic() + getattr(settings, "INSIGHTS_LOCK_WAIT_SECONDS", lock_seconds)
+    lock, token = f"{key}:lock", uuid.uuid4().hex
+    while True:
+        if cache.add(lock, token, lock_seconds):
+            try:
+                result = cache.get(key)  # computed by the holder that just let go of the lock
+                if result is None:
+                    result = _compute_logged(hub_ids, buckets)
+                    cache.set(key, result, seconds)
+                return result
+            finally:
+                if cache.get(lock) == token:  # not a later holder's, if ours expired while computing
+                    cache.delete(lock)
+        # Someone else is computing: wait for their result, or for their lock to go (done, failed or expired).
+        while cache.get(lock) is not None:
+            if _time.monotonic() >= give_up_at:
+                result = _compute_logged(hub_ids, buckets)
+                cache.set(key, result, seconds)
+                return result
+            _time.sleep(LOCK_POLL_SECONDS)
+            result = cache.get(key)
+            if result is not None:
+                return result
+        result = cache.get(key)
+        if result is not None:
+            return result
+
+
+LOCK_POLL_SECONDS = 0.05
+
+
+def _compute_logged(hub_ids: list[int], buckets: list[Bucket]) -> dict:
+    """`compute`, logged: one "insights computed" line each time figures are actually computed (not served from
+    the cache), which is how operators (and the two-server test) see the cache and the stampede guard work."""
+    began = _time.perf_counter()
+    result = compute(hub_ids, buckets)
+    duration_ms = round((_time.perf_counter() - began) * 1000)
+    logger.info("insights computed", extra={"duration_ms": duration_ms, "hubs": len(hub_ids),
+                                             "buckets": len(buckets)})
     return result
 
 
