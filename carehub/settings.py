@@ -307,3 +307,7 @@ INSIGHTS_CACHE_SECONDS = int(os.environ.get("INSIGHTS_CACHE_SECONDS", "600"))
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
+    # Several app servers share this cache, and sessions are read from it (no session query on a page), written
+    # through to the database (a restart of Redis logs no one out). Only with a shared cache: with each process's
+    # own, a logout on one server would leave the session alive in another's memory (docs/deploy.md).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
