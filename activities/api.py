@@ -73,6 +73,10 @@ class RecurrenceIn(Schema):
     frequency: Literal["weekly", "fortnightly"]
     count: int | None = Field(None, ge=1, le=104, description="Number of sessions, the first included")
     until: date | None = Field(None, description="Last date a session may fall on (Europe/Madrid)")
+    include_holidays: bool = Field(False, description="Also on public holidays (Catalonia and the city's local "
+                                                      "ones), which a series skips by default")
+    dates: list[date] | None = Field(None, max_length=208, description="Exactly these dates of the series get a "
+                                                                       "session (a skipped holiday included)")
 
 
 class ActivityIn(Schema):
@@ -223,6 +227,8 @@ def create_activity(request, payload: ActivityIn):
         booking_opens_days_before=payload.booking_opens_days_before, facilitator=facilitator,
         frequency=recurrence.frequency if recurrence else Frequency.ONCE,
         occurrences=recurrence.count if recurrence else None, until=recurrence.until if recurrence else None,
+        include_holidays=recurrence.include_holidays if recurrence else False,
+        dates=recurrence.dates if recurrence else None,
         childcare_places=payload.childcare_places, childcare_max_age=payload.childcare_max_age,
     )
     return 201, activity

@@ -32,6 +32,41 @@ class SessionFilter(django_filters.FilterSet):
         model = Session
         fields = ["hub", "district", "kind", "language", "date_from", "date_to", "has_seats"]
 
+    NEAR, ALL = "near", "all"
+
+    def __init__(self, data=None, *args, near_hubs=None, home_hub=None, **kwargs):
+        """With `near_hubs` (a caregiver's home hub and its district's), a first filter `where` chooses between
+        those hubs (the default) and every hub; an explicit hub or district wins over it."""
+        super().__init__(data, *args, **kwargs)
+        self.near_hub_ids = None
+        if near_hubs is not None and home_hub is not None:
+            self.near_hub_ids = [hub.pk for hub in near_hubs]
+            near_label = _("Near me: %(hub)s and the hubs of %(district)s") % {
+                "hub": home_hub.name, "district": home_hub.get_district_display()}
+            where = django_filters.ChoiceFilter(label=_("Where"), choices=[(self.NEAR, near_label),
+                                                                          (self.ALL, _("All hubs"))],
+                                                method="filter_where", empty_label=None)
+            self.filters = {"where": where, **self.filters}
+            where.model, where.parent = self.queryset.model, self
+
+    @property
+    def is_near(self) -> bool:
+        """Showing only the caregiver's hubs (after is_valid())."""
+        data = self.form.cleaned_data
+        return (self.near_hub_ids is not None and data.get("where") != self.ALL and not data.get("hub")
+                and not data.get("district"))
+
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the list, besides `where` (after is_valid())."""
+        return sum(1 for name, value in self.form.cleaned_data.items()
+                   if name != "where" and value not in (None, "", False))
+
+    def filter_where(self, queryset, name, value):
+        if not self.is_near:
+            return queryset
+        return queryset.filter(activity__hub_id__in=self.near_hub_ids)
+
     def filter_has_seats(self, queryset, name, value):
         """Bookable sessions with a free place (support groups are joined, not booked)."""
         if not value:

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -97,6 +99,47 @@ class ActivityForm(SessionTimesMixin, forms.Form):
 
     def clean_childcare_places(self):
         return self.cleaned_data.get("childcare_places") or 0  # left empty: no childcare
+
+
+class SeriesDatesForm(forms.Form):
+    """The dates of a series, shown to the coordinator before saving: one checkbox per date, holidays unticked
+    and named. `plan` carries the dates shown, so a form changed after the preview is previewed again rather
+    than saved with dates of another series."""
+
+    plan = forms.CharField(widget=forms.HiddenInput)
+    dates = forms.MultipleChoiceField(label=_("Dates of the series"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, data=None, *, planned, **kwargs):
+        super().__init__(data, **kwargs)
+        self.planned = planned
+        self.signature = ",".join(p.day.isoformat() for p in planned)
+        self.fields["dates"].choices = [(p.day.isoformat(), p.day.isoformat()) for p in planned]
+        self.fields["plan"].initial = self.signature
+        self.fields["dates"].initial = [p.day.isoformat() for p in planned if p.included]
+
+    @property
+    def is_for_this_plan(self) -> bool:
+        """Posted from a preview of these very dates (after is_valid())."""
+        return self.cleaned_data.get("plan") == self.signature
+
+    @property
+    def rows(self) -> list[tuple]:
+        """(planned session, ticked) per date: as posted after a refusal, else holidays unticked."""
+        posted = set(self.data.getlist("dates")) if self.is_bound else None
+        return [(p, p.day.isoformat() in posted if posted is not None else p.included) for p in self.planned]
+
+    @property
+    def included_count(self) -> int:
+        return sum(p.included for p in self.planned)
+
+    @property
+    def skipped_holidays(self) -> int:
+        return sum(not p.included for p in self.planned)
+
+    @property
+    def chosen(self) -> list[date]:
+        return [date.fromisoformat(value) for value in self.cleaned_data.get("dates", [])]
 
 
 SCOPE_CHOICES = [("this", _("This session only")), ("following", _("This and the following sessions of the series"))]

@@ -6,7 +6,9 @@ feed with STATUS:CANCELLED. Times are in Europe/Madrid with its VTIMEZONE. Feeds
 """
 
 from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
 
+import segno
 from django.conf import settings
 from icalendar import Calendar, Event, Timezone
 
@@ -38,6 +40,25 @@ RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
 END:STANDARD\r
 END:VTIMEZONE\r
 """
+
+
+def feed_url(path: str) -> str:
+    """The absolute https (or http) address of a feed, on the site's public host (settings.SITE_URL)."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def webcal_url(path: str) -> str:
+    """The one-tap subscribe link of a feed: the same address with the webcal:// scheme, which phones and
+    desktop calendars open as "subscribe" (an https:// link would only download a file once)."""
+    host = urlsplit(settings.SITE_URL)
+    return urlunsplit(("webcal", host.netloc, host.path.rstrip("/") + path, "", ""))
+
+
+def qr_svg(url: str, *, title: str) -> str:
+    """A QR code of `url` as inline SVG (dark on white, quiet zone kept), titled for screen readers."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff", title=title,
+                                                svgclass="feed-qr-code")
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,10 @@ every occurrence is computed as a naive local date and time, then given the zone
 to a UTC instant (the classic bug of django-scheduler #109, #304, #509).
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from carehub.holidays import holidays_between
 from carehub.timezones import LOCAL_TZ
 
 from .models import Frequency
@@ -32,7 +34,8 @@ def series(
     *, starts_at: datetime, ends_at: datetime, frequency: str, occurrences: int | None = None,
     until: date | None = None,
 ) -> list[tuple[datetime, datetime]]:
-    """(starts_at, ends_at) of every occurrence, first included; one pair for a one-off activity."""
+    """(starts_at, ends_at) of every occurrence, first included; one pair for a one-off activity. Holidays
+    included: `plan()` is what skips them."""
     first_start, first_end = to_local_naive(starts_at), to_local_naive(ends_at)
     duration = first_end - first_start
     if frequency == Frequency.ONCE:
@@ -45,6 +48,53 @@ def series(
         if until is not None and local_start.date() > until:
             break
         result.append((from_local_naive(local_start), from_local_naive(local_start + duration)))
+    return result
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """One date of a series as the coordinator sees it before saving: `holiday` names a public holiday, and
+    `included` says whether a session will be created on it (holidays are left out unless chosen)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    holiday: str | None
+    included: bool
+
+    @property
+    def day(self) -> date:
+        return to_local_naive(self.starts_at).date()
+
+
+def plan(
+    *, starts_at: datetime, ends_at: datetime, frequency: str, occurrences: int | None = None,
+    until: date | None = None, skip_holidays: bool = True,
+) -> list[PlannedSession]:
+    """The dates of a series, holidays named. With `skip_holidays`, a holiday is listed but not included and
+    does not count: "10 sessions" are 10 sessions held, the series runs one week (or fortnight) longer. With
+    `until` the series ends on that date whatever it skipped. Never more than MAX_OCCURRENCES included."""
+    first_start, first_end = to_local_naive(starts_at), to_local_naive(ends_at)
+    duration = first_end - first_start
+    if frequency == Frequency.ONCE:
+        steps, wanted = [first_start], 1
+    else:
+        wanted = min(occurrences or MAX_OCCURRENCES, MAX_OCCURRENCES)
+        # Skipped holidays lengthen the series; a year has a dozen, so twice the dates (and a few) is a safe bound.
+        steps = [first_start + n * STEP[frequency] for n in range(2 * wanted + 4)]
+    steps = [moment for moment in steps if moment.date() <= LAST_DAY and (until is None or moment.date() <= until)]
+    if not steps:
+        return []
+    names = holidays_between(steps[0].date(), steps[-1].date())
+    result, included = [], 0
+    for local_start in steps:
+        if included >= wanted:
+            break
+        holiday = names.get(local_start.date())
+        # A one-off is on the date the coordinator typed: named if a holiday, never dropped.
+        include = holiday is None or not skip_holidays or frequency == Frequency.ONCE
+        included += include
+        result.append(PlannedSession(from_local_naive(local_start), from_local_naive(local_start + duration),
+                                     holiday, include))
     return result
 
 

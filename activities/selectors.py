@@ -6,12 +6,13 @@ bookings row by row.
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carehub import errors, permissions
-from carehub.models import Person
+from carehub.models import Hub, Person
 from carehub.permissions import Access
 
 from carehub.timezones import day_bounds
@@ -29,6 +30,23 @@ def upcoming_sessions(*, now: datetime | None = None) -> QuerySet[Session]:
     first. Sessions under way are on the desk's day, not here."""
     now = now or timezone.now()
     return sessions_public().filter(status=Session.Status.SCHEDULED, starts_at__gt=now).order_by("starts_at", "id")
+
+
+def near_hubs(person: Person | None) -> QuerySet[Hub]:
+    """The hubs a caregiver's programme starts from: their home hub and the open hubs of its district."""
+    if person is None:
+        return Hub.objects.none()
+    home = person.home_hub
+    return Hub.objects.filter(is_active=True).filter(Q(pk=home.pk) | Q(district=home.district)).order_by("name")
+
+
+def one_card_per_group(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """`sessions` with a support group's only at its next matching meeting: the programme shows a group once
+    (a card for the group, which people join rather than book), not once per session. One query: a window
+    numbers each activity's sessions in time order, whatever filters `sessions` already has."""
+    ranked = sessions.annotate(meeting_rank=Window(RowNumber(), partition_by=[F("activity_id")],
+                                                   order_by=[F("starts_at").asc(), F("id").asc()]))
+    return ranked.filter(Q(meeting_rank=1) | ~Q(activity__kind=ActivityKind.SUPPORT_GROUP))
 
 
 def session_public(session_id: int) -> Session:

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -264,9 +265,13 @@ def create_activity(
     facilitator=None,
     childcare_places: int = 0,
     childcare_max_age: int | None = None,
+    include_holidays: bool = False,
+    dates: list[date] | None = None,
 ) -> Activity:
     """Programme an activity and create its sessions (one, or a weekly / fortnightly series), each with the
-    activity's places and childcare places."""
+    activity's places and childcare places. A series skips public holidays (recurrence.plan) unless
+    `include_holidays`; `dates` picks exactly which of the series' dates get a session (the coordinator's
+    ticks on the preview, a holiday included or a date left out)."""
     if not permissions.can_coordinate(access, hub.pk):
         raise errors.PermissionDenied(_("Only the hub's coordinator can programme activities."),
                                       code="programme_forbidden")
@@ -305,12 +310,32 @@ def create_activity(
         facilitator=_check_facilitator(hub, facilitator, kind), created_by=access.user,
         childcare_places=childcare_places, childcare_max_age=childcare_max_age,
     )
+    planned = _chosen_dates(recurrence.plan(starts_at=starts_at, ends_at=ends_at, frequency=frequency,
+                                            occurrences=occurrences, until=until,
+                                            skip_holidays=not include_holidays), dates)
     activity.save()
-    for start, end in recurrence.series(starts_at=starts_at, ends_at=ends_at, frequency=frequency,
-                                        occurrences=occurrences, until=until):
+    for start, end in planned:
         Session(activity=activity, starts_at=start, ends_at=end, capacity=capacity,
                 childcare_places=childcare_places).save()
     return activity
+
+
+def _chosen_dates(planned: list, dates: list[date] | None) -> list[tuple[datetime, datetime]]:
+    """The (start, end) of the sessions to create: the plan's included dates, or exactly `dates` when given,
+    each of which must be a date of the series (a holiday it skipped included)."""
+    if dates is None:
+        chosen = [(p.starts_at, p.ends_at) for p in planned if p.included]
+    else:
+        by_day = {p.day: p for p in planned}
+        unknown = sorted(set(dates) - set(by_day))
+        if unknown:
+            raise errors.ValidationFailed(
+                _("%(date)s is not a date of this series.") % {"date": date_format(unknown[0])},
+                code="date_not_in_series", field="dates")
+        chosen = [(by_day[day].starts_at, by_day[day].ends_at) for day in sorted(set(dates))]
+    if not chosen:
+        raise errors.ValidationFailed(_("Choose at least one date."), code="no_dates", field="dates")
+    return chosen
 
 
 def _check_childcare_not_below_bookings(session: Session, places: int, waiting: list[Booking]) -> None:

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,10 +22,11 @@ from carehub.notifications.services import channel_for
 from carehub.permissions import access_for
 from carehub.web import coordinated_hubs, desk_required, forbidden, login_redirect, safe_next_url
 
-from . import ical, selectors, services
+from . import ical, recurrence, selectors, services
 from .filters import SessionFilter
-from .forms import ActivityForm, AttendanceForm, ChildcareForm, DayForm, SessionCancelForm, SessionChangeForm
-from .models import Activity, Booking, CalendarFeedToken, GroupMembership, Session
+from .forms import (ActivityForm, AttendanceForm, ChildcareForm, DayForm, SeriesDatesForm, SessionCancelForm,
+                    SessionChangeForm)
+from .models import Activity, Booking, CalendarFeedToken, Frequency, GroupMembership, Session
 
 PAGE_SIZE = 20
 # A service names the times it refuses `starts_at` / `ends_at`; the page's fields are `date` / `end_time`.
@@ -62,23 +64,39 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 # --- public programme -----------------------------------------------------------------------------------
 def programme(request):
-    """Every hub's upcoming sessions, filtered, with seats left. Open to anonymous visitors."""
-    filterset = SessionFilter(request.GET or None, queryset=selectors.upcoming_sessions())
-    sessions = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.upcoming_sessions()
+    """The upcoming sessions, soonest first, with seats left; a support group once, at its next meeting. Open
+    to anonymous visitors (every hub). A caregiver (or the person the desk books for) starts from their home
+    hub and its district's; `where=all`, a hub or a district widens or moves it."""
+    access = access_for(request.user)
+    for_person = _person_from_query(request, access)
+    person = for_person or access.person
+    near = selectors.near_hubs(person) if person is not None else None
+    data = request.GET.copy()
+    if near is not None and not data.get("where"):
+        data["where"] = SessionFilter.NEAR
+    filterset = SessionFilter(data or None, queryset=selectors.upcoming_sessions(), near_hubs=near,
+                              home_hub=person.home_hub if person is not None else None)
+    valid = filterset.is_bound and filterset.is_valid()
+    sessions = selectors.one_card_per_group(filterset.qs if valid else selectors.upcoming_sessions())
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    access = access_for(request.user)
-    for_person = _person_from_query(request, access)
     if access.person is not None and for_person is None:
         # One query for the whole page: which of these sessions the caller already holds a place in.
         mine = selectors.my_bookings_among(access.person, [session.pk for session in page.object_list])
         for session in page.object_list:
             session.my_booking = mine.get(session.pk)
     # Only a hub the filter found (never the raw ?hub= text) makes a link: "a b" or "%00" is no URL part.
-    calendar_hub = filterset.form.cleaned_data.get("hub") if filterset.is_bound and filterset.is_valid() else None
+    calendar_hub = filterset.form.cleaned_data.get("hub") if valid else None
+    everywhere = request.GET.copy()
+    everywhere.pop("page", None)
+    everywhere["where"] = SessionFilter.ALL
     return render(request, "activities/programme.html", {
         "filter": filterset, "page": page, "query_string": query.urlencode(), "calendar_hub": calendar_hub,
+        "calendar_webcal": ical.webcal_url(reverse("hub-calendar", args=[calendar_hub.slug])) if calendar_hub
+        else None,
+        "is_near": valid and filterset.is_near, "home_hub": person.home_hub if person is not None else None,
+        "everywhere_query": everywhere.urlencode(), "active_filters": filterset.active_count if valid else 0,
         "can_book_for_others": permissions.can_list_people(access), "for_person": for_person,
     })
 
@@ -229,8 +247,15 @@ def my_bookings(request):
         "person": person,
         "bookings": selectors.bookings_of(person),
         "memberships": selectors.memberships_of(person),
-        "feed_url": request.build_absolute_uri(token.get_absolute_url()),
+        **_feed_links(token.get_absolute_url()),
     })
+
+
+def _feed_links(path: str) -> dict:
+    """How a private feed is offered: a one-tap webcal:// link, its QR code and the plain address to copy."""
+    webcal = ical.webcal_url(path)
+    return {"feed_url": ical.feed_url(path), "feed_webcal": webcal,
+            "feed_qr": mark_safe(ical.qr_svg(webcal, title=_("QR code of your calendar address")))}
 
 
 @require_POST
@@ -407,9 +432,13 @@ def activity_new(request):
     if hub is None:
         return render(request, "activities/choose_hub.html", {"hubs": hubs})
     form = ActivityForm(request.POST or None, hub=hub, initial={"language": request.LANGUAGE_CODE})
+    series_form = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        series_form, dates = _series_dates(request, data)
         try:
+            if series_form is not None and dates is None:
+                raise _Preview
             activity = services.create_activity(
                 access=access, hub=hub, title=data["title"], kind=data["kind"], language=data["language"],
                 description=data["description"], place=data["place"],
@@ -418,15 +447,51 @@ def activity_new(request):
                 occurrences=data["occurrences"], until=data["until"],
                 booking_opens_days_before=data["booking_opens_days_before"], facilitator=data["facilitator"],
                 childcare_places=data["childcare_places"], childcare_max_age=data["childcare_max_age"],
+                dates=dates,
             )
+        except _Preview:
+            pass
         except errors.DomainError as exc:
             exc.field = TIME_FIELDS.get(exc.field, exc.field)
-            add_domain_error(form, exc)
+            if exc.field == "dates" and series_form is not None:
+                add_domain_error(series_form, exc)
+            else:
+                series_form = None
+                add_domain_error(form, exc)
         else:
             messages.success(request, _("“%(title)s” is programmed with %(n)d session(s).") % {
                 "title": activity.title, "n": activity.sessions.count()})
             return redirect("activities:activity", pk=activity.pk)
-    return render(request, "activities/activity_form.html", {"form": form, "hub": hub, "activity": None})
+    return render(request, "activities/activity_form.html", {"form": form, "hub": hub, "activity": None,
+                                                             "series_form": series_form})
+
+
+class _Preview(Exception):
+    """A series is shown before it is saved: not yet posted from its own preview."""
+
+
+def _series_dates(request, data) -> tuple[SeriesDatesForm | None, list | None]:
+    """For a series: the preview of its dates (holidays unticked and named) and, when posted from that very
+    preview with "save", the dates ticked; (None, None) for a one-off, saved at once. The form's own checks
+    (times, until) come first: a plan is only drawn for times the service would accept."""
+    if data.get("frequency") in (None, Frequency.ONCE) or not data.get("starts_at"):
+        return None, None
+    if (data.get("occurrences") is None and data.get("until") is None) or data["starts_at"] <= timezone.now() or (
+            data.get("until") and data["until"] < data["starts_at"].date()):
+        return None, None  # the service refuses it, with the reason next to the field
+    planned = recurrence.plan(starts_at=data["starts_at"], ends_at=data["ends_at"], frequency=data["frequency"],
+                              occurrences=data["occurrences"], until=data["until"])
+    posted = request.POST if "save_series" in request.POST else None
+    series_form = SeriesDatesForm(posted, planned=planned)
+    if posted is not None and series_form.is_valid() and series_form.is_for_this_plan:
+        return series_form, series_form.chosen
+    if posted is not None:
+        # Times or frequency changed since the preview: show the new dates, ticked afresh.
+        series_form = SeriesDatesForm(planned=planned)
+        series_form.changed = True
+    return series_form, None
+
+
 
 
 @require_http_methods(["GET", "POST"])

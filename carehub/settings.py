@@ -167,6 +167,9 @@ LANGUAGES = [("ca", _("Catalan")), ("es", _("Spanish")), ("en", _("English"))]
 # Each app keeps its catalogue in <app>/locale (see `make messages`).
 LOCALE_PATHS: list = []
 TIME_ZONE = "Europe/Madrid"
+# Public holidays series skip by default (carehub/holidays.py): Catalonia's from the `holidays` package, plus the
+# city's two local ones, as "MM-DD" or "easter+N" rules with an English name (Barcelona: Whit Monday, La Mercè).
+LOCAL_HOLIDAYS = [("easter+50", "Whit Monday"), ("09-24", "La Mercè")]
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

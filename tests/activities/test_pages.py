@@ -117,18 +117,23 @@ def test_planner_and_caregiver_cannot_open_the_desk_day(hub, planner, carer):
 
 
 def test_coordinator_programmes_a_weekly_series_through_the_page(hub):
+    from activities.models import Activity
     from django.utils import timezone
     from datetime import timedelta
     coordinator = coordinator_of(hub)
     client = client_for(coordinator)
     day = timezone.localdate() + timedelta(days=5)
     assert client.get(reverse("activities:activity-new")).status_code == 200
-    response = client.post(reverse("activities:activity-new"), {
+    fields = {
         "title": "Caminada", "kind": "outdoor", "language": "ca", "capacity": 12, "date": day.isoformat(),
         "start_time": "10:00", "end_time": "11:30", "frequency": "weekly", "occurrences": 4,
-    })
+    }
+    preview = client.post(reverse("activities:activity-new"), fields)  # a series shows its dates first
+    assert preview.status_code == 200 and not Activity.objects.filter(title="Caminada").exists()
+    plan = preview.context["series_form"]
+    response = client.post(reverse("activities:activity-new"), {
+        **fields, "save_series": "1", "plan": plan.signature, "dates": plan.fields["dates"].initial})
     assert response.status_code == 302, response.content.decode()[:2000]
-    from activities.models import Activity
     activity = Activity.objects.get(title="Caminada")
     assert activity.sessions.count() == 4
     assert client.get(response["Location"]).status_code == 200
