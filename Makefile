@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup venv translations migrate demo messages bench check-deploy clean
+.PHONY: run test setup venv translations migrate demo messages bench check-deploy clean lock
 
 # The notification worker runs beside the web server (emails and SMS print on this terminal in the demo) and
 # stops with it: the trap ends it however runserver ends (Ctrl+C, an error, a kill).
@@ -21,12 +21,27 @@ test: setup
 
 setup: $(VENV)/.installed translations
 
-# Reinstall only when the dependencies change.
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions, every file checked against its hash (requirements/dev.txt: production's
+# packages, the redis extra and the dev tools); reinstalled only when the lock changes. carehub itself goes in
+# last, without dependencies: everything it needs is in the lock.
+$(VENV)/.installed: requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Refresh the locks after changing dependencies in pyproject.toml; `make setup` then installs them. Versions
+# already locked stay as they are while pyproject.toml allows them; `make lock UPGRADE=1` takes the newest
+# that it allows. Production's lock starts from the dev lock's versions, so both install the same ones.
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.5,<8"
+	$(LOCK) --extra dev --extra redis -o requirements/dev.txt pyproject.toml
+	cp requirements/dev.txt requirements/production.txt
+	$(LOCK) --extra redis -o requirements/production.txt pyproject.toml
 
 # Compiled catalogues are build output (.gitignored): rebuilt from the .po files every time.
 translations: $(VENV)/.installed
@@ -50,10 +65,12 @@ messages: setup
 bench: setup
 	bash bench/run.sh
 
+# Production needs these and nothing more (HTTPS, HSTS and Secure cookies are on by default with DEBUG off);
+# tests/ops/test_production_settings.py runs the same check with the same variables.
 check-deploy: setup
-	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DATABASE_URL=postgres://postgres@127.0.0.1:5432/carehub \
-	  ALLOWED_HOSTS=carehub.example.org SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 \
-	  EMAIL_URL=smtp://carehub:secret@mail.example.org:587 SITE_URL=https://carehub.example.org \
+	env -u DEBUG SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/carehub ALLOWED_HOSTS=carehub.example.org \
+	  EMAIL_URL=smtp://carehub:secret@mail.example.org:587 \
 	  DEFAULT_FROM_EMAIL="Vila Veina <no-reply@carehub.example.org>" \
 	  $(MANAGE) check --deploy --fail-level WARNING
 

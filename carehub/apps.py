@@ -7,5 +7,7 @@ class CarehubConfig(AppConfig):
     verbose_name = _("Hubs and people")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import checks  # registers the deploy checks
+
+        checks.refuse_unsafe_production_settings()
         from . import signals  # noqa: F401  (tokens end with the credentials and roles they came from)

@@ -1,7 +1,8 @@
 """Settings for carehub, read from the environment.
 
-Defaults are safe for the demo on SQLite. Production sets at least SECRET_KEY, ALLOWED_HOSTS and
-DATABASE_URL; `manage.py check --deploy` then reports nothing (see docs/deploy.md).
+Defaults are safe for the demo on SQLite (DEBUG=1). With DEBUG off, production sets SECRET_KEY, ALLOWED_HOSTS,
+DATABASE_URL, EMAIL_URL and DEFAULT_FROM_EMAIL, or carehub refuses to start; `manage.py check --deploy --fail-level
+WARNING` then reports nothing (see docs/deploy.md).
 """
 
 import os
@@ -28,11 +29,13 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-# The fallback key is only for a local demo; the `carehub.E001` deploy check refuses it in production.
+# The fallback key is only for a local demo (DEBUG on); with DEBUG off carehub refuses to start with it
+# (carehub/checks.py, `carehub.E001`), as it does with SQLite, no ALLOWED_HOSTS or mail kept in memory.
 DEMO_SECRET_KEY = "django-insecure-local-only-key-never-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The demo answers on this machine; production names its hosts (none by default: `carehub.E006`).
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # carehub's own apps come first: their translations and templates take precedence over Django's
@@ -178,20 +181,25 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Production runs `collectstatic`, which writes the manifest of hashed names; without it (demo, tests)
-# files are served straight from the app folders.
-STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+# Production (DEBUG off) serves what `collectstatic` wrote to STATIC_ROOT: every file under a name with its
+# content's hash, with a gzip-compressed copy beside it, which WhiteNoise sends with a ten-year `immutable`
+# cache lifetime; pages link the hashed names, so a deploy changes the links, not the caches. `collectstatic`
+# is part of every deploy (docs/deploy.md): a page linking a file missing from the manifest is an error.
+# The demo (DEBUG on) serves the source folders as they are, nothing collected.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or STATIC_ROOT)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if STATIC_COLLECTED
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+WHITENOISE_USE_FINDERS = DEBUG
+# Files asked for by their plain name (nothing carehub links) may change at the next deploy: an hour.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
 
 # --- security -------------------------------------------------------------------------------------------
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
@@ -199,8 +207,11 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the desk
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# With DEBUG off: HTTPS only (redirect, HSTS for a year, Secure cookies) unless turned off one by one, e.g.
+# SECURE_SSL_REDIRECT=0 behind a proxy that redirects itself (or BEHIND_TLS_PROXY=1 so that carehub sees
+# which requests came over HTTPS).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (0 if DEBUG else 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -244,7 +255,10 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 # `carehub.E004` deploy check refuses any http://127.0.0.1 default in production.
 PORT = os.environ.get("PORT", "8000")
 DEMO_SITE_URL = f"http://127.0.0.1:{PORT}"
-SITE_URL = (os.environ.get("SITE_URL") or DEMO_SITE_URL).rstrip("/")
+# Production without SITE_URL: its first allowed host, over HTTPS.
+_PRODUCTION_SITE_URL = (f"https://{ALLOWED_HOSTS[0]}"
+                        if not DEBUG and ALLOWED_HOSTS and ALLOWED_HOSTS[0][0] not in ".*" else "")
+SITE_URL = (os.environ.get("SITE_URL") or _PRODUCTION_SITE_URL or DEMO_SITE_URL).rstrip("/")
 
 # --- notifications (carehub/notifications, docs/notifications.md) ---------------------------------------
 # SMS: "console" prints them (demo); "http" posts JSON to SMS_URL with SMS_TOKEN as bearer token.
@@ -283,6 +297,18 @@ _TASK_BACKENDS = {
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
+# Redis (the shared cache below, the RQ backend) comes with the `redis` extra: without it, the first cache
+# access or task would fail long after start-up.
+if REDIS_URL or TASKS_BACKEND == "rq":
+    from importlib.util import find_spec
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not all(find_spec(module) for module in ("redis", "django_rq", "django_tasks_rq")):
+        setting = "REDIS_URL" if REDIS_URL else "TASKS_BACKEND=rq"
+        raise ImproperlyConfigured(
+            f"{setting} is set but the redis extra is not installed: pip install 'carehub[redis]' "
+            "(or requirements/production.txt, which includes it)")
 
 LOGGING = {
     "version": 1,
@@ -305,7 +331,8 @@ INSIGHTS_PERTURBATION = {
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Insights figures are cached this long (0 turns it off). With several workers, set REDIS_URL so that they
-# share one cache (needs `pip install redis`); otherwise each process keeps its own.
+# share one cache (needs the redis extra: `pip install 'carehub[redis]'`); otherwise each process keeps
+# its own.
 INSIGHTS_CACHE_SECONDS = int(os.environ.get("INSIGHTS_CACHE_SECONDS", "600"))
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -40,6 +40,16 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def load_demo(**options):
+    """`manage.py load_demo` as `make run` runs it, with DEBUG on: pytest-django turns DEBUG off for the tests,
+    and with DEBUG off the command refuses to run (it would put the demo's superuser on a production database)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("load_demo", **options)
+
+
 # --- factories ------------------------------------------------------------------------------------------
 def make_hub(**fields) -> Hub:
     n = next(_seq)

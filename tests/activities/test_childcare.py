@@ -12,7 +12,7 @@ from activities.models import Activity, ActivityKind, Booking, Frequency, Sessio
 from carehub import errors, privacy
 from carehub.notifications.models import Message
 from carehub.permissions import access_for
-from tests.conftest import client_for, make_caregiver, make_person
+from tests.conftest import client_for, load_demo, make_caregiver, make_person
 
 from .helpers import at, coordinator_of, make_activity, make_session
 
@@ -626,11 +626,9 @@ def test_erasure_clears_the_ages_keeps_the_count_and_frees_the_childcare(hub, co
 
 # --- demo ---------------------------------------------------------------------------------------------------
 def test_every_demo_hub_has_an_activity_with_childcare():
-    from django.core.management import call_command
-
     from carehub.models import Hub
 
-    call_command("load_demo")
+    load_demo()
     offering = Activity.objects.filter(childcare_places__gt=0, childcare_max_age__isnull=False)
     assert set(offering.values_list("hub_id", flat=True)) == set(Hub.objects.values_list("pk", flat=True))
     assert not Session.objects.filter(activity__in=offering, starts_at__gt=at(0), childcare_places=0).exists()

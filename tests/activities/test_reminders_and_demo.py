@@ -6,7 +6,7 @@ from activities import reminders, services
 from activities.models import Activity, ActivityKind, Booking, GroupMembership, Session
 from carehub.notifications.models import Message
 from carehub.permissions import access_for
-from tests.conftest import make_caregiver
+from tests.conftest import load_demo, make_caregiver
 
 from .helpers import make_session
 
@@ -35,7 +35,7 @@ def test_send_reminders_command_runs(hub, capsys):
 
 
 def test_demo_loads_a_programme_with_full_sessions_groups_and_seats_for_the_carer():
-    call_command("load_demo")
+    load_demo()
     from carehub.models import Hub, Person
     hubs = Hub.objects.count()
     assert Activity.objects.filter(title__icontains="demència").count() == hubs

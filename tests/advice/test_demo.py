@@ -5,18 +5,18 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from advice import selectors
 from advice.models import AdviceService, Appointment, CaseNote
 from carehub.models import Hub, Role, StaffRole
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_loads_advice_everywhere():
-    call_command("load_demo", stdout=StringIO())
+    load_demo(stdout=StringIO())
     hubs = list(Hub.objects.order_by("pk"))
     first = hubs[0]
     assert StaffRole.objects.filter(user__username="advisor", role=Role.ADVISOR, hub=first).exists()
@@ -60,7 +60,7 @@ def test_every_advice_page_answers_every_demo_account():
 
     from tests.conftest import client_for
 
-    call_command("load_demo", stdout=StringIO())
+    load_demo(stdout=StringIO())
     first = Hub.objects.order_by("pk").first()
     service = AdviceService.objects.filter(hub=first).first()
     appointment = Appointment.objects.filter(hub=first).first()

@@ -15,6 +15,7 @@ from carehub.insights.metrics import FIGURES
 from carehub.models import Hub
 from carehub.permissions import access_for
 from carehub.timezones import LOCAL_TZ
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def demo(time_machine, settings):
     time_machine.move_to(NOW, tick=False)
     settings.INSIGHTS_CACHE_SECONDS = 0
     cache.clear()
-    call_command("load_demo", stdout=StringIO())
+    load_demo(stdout=StringIO())
     yield access_for(get_user_model().objects.get(username="planner"))
     cache.clear()
 

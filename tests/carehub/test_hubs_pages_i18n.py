@@ -1,9 +1,8 @@
 import pytest
 from django.utils import translation
-from django.core.management import call_command
 
 from carehub.models import Hub, Person, StaffRole
-from tests.conftest import make_caregiver, make_hub
+from tests.conftest import load_demo, make_caregiver, make_hub
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +115,7 @@ def test_accessibility_statement_is_published(client):
 
 
 def test_demo_loads_hubs_people_and_accounts_once(db):
-    call_command("load_demo", verbosity=0)
+    load_demo(verbosity=0)
     assert Hub.objects.count() >= 12
     for hub in Hub.objects.all():
         assert hub.people.count() >= 20
@@ -137,7 +136,7 @@ def test_demo_loads_hubs_people_and_accounts_once(db):
     assert Message.objects.filter(status="sent").exists()
     assert not Message.objects.filter(status__in=["queued", "sending"]).exists()
     people = Person.objects.count()
-    call_command("load_demo", verbosity=0)
+    load_demo(verbosity=0)
     assert Person.objects.count() == people
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from carehub.models import Hub, Role
 from guidance.models import Attention, CareResource
-from tests.conftest import bearer, client_for, make_person, make_user
+from tests.conftest import bearer, client_for, load_demo, make_person, make_user
 
 from .conftest import attention, coordinator_at, resource
 
@@ -107,7 +107,7 @@ def test_the_attention_page_links_the_carers_card_topic_to_its_guide(hub, desk):
 
 
 def test_the_demo_gives_every_hub_a_directory_and_attentions():
-    call_command("load_demo", stdout=StringIO())
+    load_demo(stdout=StringIO())
     today = timezone.localdate()
     for hub in Hub.objects.all():
         assert 10 <= CareResource.objects.filter(hub=hub).count() <= 20

@@ -42,7 +42,7 @@ def test_another_process_publishes_the_same_figures_from_the_same_cells(city):
     cells = [[cell, 20000] for cell in raw.values()]
     here = [comparable(perturbation.publish(cell, population)) for cell, population in cells]
     # Another interpreter, with another hash seed: str hashes differ there, the figures must not.
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "DJANGO_SETTINGS_MODULE": "carehub.settings"}
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "DJANGO_SETTINGS_MODULE": "tests.settings"}
     done = subprocess.run([sys.executable, "-c", PUBLISH_IN_A_SUBPROCESS], input=json.dumps(cells), env=env,
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -1,17 +1,17 @@
 """The demo gives every hub a lending bank worth showing."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from carehub.models import Hub
 from lending.models import Hold, HoldStatus, Item, ItemStatus, Loan
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_stocks_every_hub_with_loans_overdue_cleaning_and_holds():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    load_demo(stdout=open("/dev/null", "w"))
 
     def per_hub(queryset, distinct_field="pk"):
         # One GROUP BY per figure: joining items, loans and holds in one query would multiply a year's rows.

@@ -4,18 +4,18 @@ caregiver among them, and the first run of the digest has something to send."""
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from carehub.models import Hub
 from news import digest, selectors
 from news.models import DigestSubscription, NewsItem
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_news_at_every_hub_and_subscribers():
-    call_command("load_demo", stdout=StringIO())
+    load_demo(stdout=StringIO())
     today = timezone.localdate()
     for hub in Hub.objects.all():
         states = {selectors.status_of(item, today) for item in NewsItem.objects.filter(hub=hub)}

@@ -19,7 +19,7 @@ from datetime import UTC, date, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -192,8 +192,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--i-know-this-is-production", action="store_true",
+            help="Load the demo even with DEBUG off. It creates the superuser `admin` with the public demo "
+                 "password: never on a database real people use.")
 
-    def handle(self, *args, seed, **options):
+    def handle(self, *args, seed, i_know_this_is_production=False, **options):
+        # The demo's accounts (the superuser `admin` among them) share one published password: on a production
+        # database they would be open doors. DEBUG off is what production looks like here.
+        if not settings.DEBUG and not i_know_this_is_production:
+            raise CommandError(
+                "load_demo refuses to run with DEBUG off: it creates the superuser `admin` with the public demo "
+                "password. For the demo, run it with DEBUG=1 (`make run` does); on purpose elsewhere, add "
+                "--i-know-this-is-production.")
         if Hub.objects.exists():
             self.stdout.write("Demo not loaded: the database already has hubs.")
             return
