@@ -15,6 +15,10 @@ BENCH_SERVER=${BENCH_SERVER:-postgres://postgres@127.0.0.1:5432}
 export BENCH_HUBS=${BENCH_HUBS:-115} BENCH_YEARS=${BENCH_YEARS:-5} BENCH_RUNS=${BENCH_RUNS:-20}
 export DATABASE_URL="$BENCH_SERVER/$BENCH_DB"
 export DEBUG=0 CONN_MAX_AGE=60
+# DEBUG off refuses the demo's secret key, an empty ALLOWED_HOSTS and in-process mail (carehub/checks.py): the
+# bench runs as production does, with a throwaway key and a mail server it never writes to.
+export SECRET_KEY=${SECRET_KEY:-bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')}
+export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost} EMAIL_URL=${EMAIL_URL:-smtp://127.0.0.1:2525}
 
 echo "== bench database: ${BENCH_DB} on ${BENCH_SERVER%%@*}@…"
 "$BIN/python" bench/ensure_db.py "$BENCH_SERVER" "$BENCH_DB"

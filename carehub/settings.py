@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "advice",
     "news",
     "guidance",
+    "carehub.insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -319,26 +319,31 @@ def _compute_logged(hub_ids: list[int], buckets: list[Bucket]) -> dict:
 
 
 def compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None,
-            record_keys: bool = True) -> dict:
+            record_keys: bool = True, rollup: bool | None = None) -> dict:
     """See `_compute`. On PostgreSQL, runs with JIT compilation off: compiling these expression-heavy aggregates
     costs more than it saves (whole city over three years, measured: about 800 ms with JIT, 550 ms without)."""
     if connection.vendor != "postgresql":
-        return _compute(hub_ids, buckets, now=now, record_keys=record_keys)
+        return _compute(hub_ids, buckets, now=now, record_keys=record_keys, rollup=False)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-        return _compute(hub_ids, buckets, now=now, record_keys=record_keys)
+        if rollup is None:
+            rollup = getattr(settings, "INSIGHTS_ROLLUPS", True)  # off: straight from the events (the bench)
+        return _compute(hub_ids, buckets, now=now, record_keys=record_keys, rollup=rollup)
 
 
 def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None = None,
-             record_keys: bool = True) -> dict:
+             record_keys: bool = True, rollup: bool = False) -> dict:
     """Raw figures: {(hub_id, bucket_index): {key: number}}, for every hub and bucket (zeros included).
 
     Keys starting with "_" are the bases the rates were computed from, never shown. Beside each count, its
     cell key's sum "<count>_key": the sum of the record keys of the records counted, from the same aggregate
     (perturbation.py turns both into the published value). `record_keys=False` leaves the sums out (0): the
     same aggregates without perturbation, for the bench's comparison.
-    A fixed number of queries (nine), whatever the size of the data or the number of hubs and buckets.
+    A fixed number of queries (nine; ten with the rollup), whatever the size of the data or the number of hubs
+    and buckets. `rollup` (PostgreSQL only; the default there) counts people reached from the
+    `insights_person_reach` rollup (models.py) instead of over every loan, booking and appointment: the same
+    figures, exactly (tests/insights/test_rollup.py compares both).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -374,43 +379,71 @@ def _compute(hub_ids: list[int], buckets: list[Bucket], *, now: datetime | None 
     waitlisted = "bk.status = 'waitlisted'"
     confirmed_held = f"bk.status = 'confirmed' AND {past}"
     bk_key = rk("bk.record_key")
-    person_key = f"SUM(pp.reached * {rk('p.record_key')})"
-    sql = f"""
-        SELECT pp.hub_id, pp.k, SUM(pp.reached), {person_key},
-               SUM(pp.attended), SUM(pp.attended_key), SUM(pp.no_show), SUM(pp.no_show_key),
-               SUM(pp.waitlisted), SUM(pp.waitlisted_key), SUM(pp.confirmed_held), SUM(pp.confirmed_held_key)
-        FROM (
-          SELECT hub_id, k, person_id, MAX(reached) AS reached,
-                 SUM(attended) AS attended, SUM(attended_key) AS attended_key,
-                 SUM(no_show) AS no_show, SUM(no_show_key) AS no_show_key,
-                 SUM(waitlisted) AS waitlisted, SUM(waitlisted_key) AS waitlisted_key,
-                 SUM(confirmed_held) AS confirmed_held, SUM(confirmed_held_key) AS confirmed_held_key FROM (
-            SELECT l.hub_id AS hub_id, b.column1 AS k, l.borrower_id AS person_id, 1 AS reached,
-                   0 AS attended, 0 AS attended_key, 0 AS no_show, 0 AS no_show_key,
-                   0 AS waitlisted, 0 AS waitlisted_key, 0 AS confirmed_held, 0 AS confirmed_held_key
-              FROM {_t(Loan)} l JOIN {values} b ON {in_bucket.format(col="l.lent_at")} WHERE {loan_hub}
-            UNION ALL
-            SELECT a.hub_id, b.column1, bk.person_id,
-                   CASE WHEN bk.status = 'confirmed' THEN 1 ELSE 0 END,
-                   CASE WHEN {attended} THEN 1 ELSE 0 END, CASE WHEN {attended} THEN {bk_key} ELSE 0 END,
-                   CASE WHEN {no_show} THEN 1 ELSE 0 END, CASE WHEN {no_show} THEN {bk_key} ELSE 0 END,
-                   CASE WHEN {waitlisted} THEN 1 ELSE 0 END, CASE WHEN {waitlisted} THEN {bk_key} ELSE 0 END,
-                   CASE WHEN {confirmed_held} THEN 1 ELSE 0 END,
-                   CASE WHEN {confirmed_held} THEN {bk_key} ELSE 0 END
-              FROM {_t(Booking)} bk JOIN {_t(Session)} s ON s.id = bk.session_id
+    if rollup:
+        # People reached from the rollup: a person is reached in a bucket when one of their moments at the hub
+        # falls in it ([start, end), the same test as the events' below).
+        r_hub, rparams = _in("r.hub_id", hub_ids)
+        sql = f"""SELECT r.hub_id, b.column1, COUNT(*), SUM({rk("p.record_key")})
+                    FROM insights_person_reach r JOIN {values} b ON r.moments && tstzrange(b.column2, b.column3)
+                    {f"JOIN {_t(Person)} p ON p.id = r.person_id" if record_keys else ""}
+                   WHERE {r_hub} GROUP BY r.hub_id, b.column1"""
+        put(_fetch(sql, vparams + rparams), ["people_reached", "people_reached_key"])
+        # The bookings' counts from each session's tally (models.py); whether the session is past is decided
+        # here, from its start, as below.
+        def tally(column: str, past_only: bool = True) -> str:
+            value = f"t.{column}" if record_keys or not column.endswith("_key") else "0"
+            return f"SUM(CASE WHEN {past} THEN {value} ELSE 0 END)" if past_only else f"SUM({value})"
+
+        sql = f"""
+            SELECT a.hub_id, b.column1, {tally("attended")}, {tally("attended_key")}, {tally("no_show")},
+                   {tally("no_show_key")}, {tally("waitlisted", False)}, {tally("waitlisted_key", False)},
+                   {tally("confirmed")}, {tally("confirmed_key")}
+              FROM insights_session_tally t JOIN {_t(Session)} s ON s.id = t.session_id
               JOIN {_t(Activity)} a ON a.id = s.activity_id
               JOIN {values} b ON {in_bucket.format(col="s.starts_at")}
-             WHERE s.status = 'scheduled' AND bk.status IN ('confirmed', 'waitlisted') AND {act_hub}
-            UNION ALL
-            SELECT ap.hub_id, b.column1, ap.person_id, 1, 0, 0, 0, 0, 0, 0, 0, 0
-              FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
-             WHERE ap.status <> 'cancelled' AND {ap_hub}
-          ) activity_rows GROUP BY hub_id, k, person_id
-        ) pp {f"JOIN {_t(Person)} p ON p.id = pp.person_id" if record_keys else ""}
-        GROUP BY pp.hub_id, pp.k"""
-    put(_fetch(sql, vparams + lparams + [d.ts(now)] * 6 + vparams + aparams + vparams + apparams),
-        ["people_reached", "people_reached_key", "_attended", "_attended_key", "_no_show", "_no_show_key",
-         "waitlist_size", "waitlist_size_key", "_places_confirmed", "_places_confirmed_key"])
+             WHERE s.status = 'scheduled' AND {act_hub}
+             GROUP BY a.hub_id, b.column1"""
+        put(_fetch(sql, [d.ts(now)] * 6 + vparams + aparams),
+            ["_attended", "_attended_key", "_no_show", "_no_show_key", "waitlist_size", "waitlist_size_key",
+             "_places_confirmed", "_places_confirmed_key"])
+    else:
+        person_key = f"SUM(pp.reached * {rk('p.record_key')})"
+        sql = f"""
+            SELECT pp.hub_id, pp.k, SUM(pp.reached), {person_key},
+                   SUM(pp.attended), SUM(pp.attended_key), SUM(pp.no_show), SUM(pp.no_show_key),
+                   SUM(pp.waitlisted), SUM(pp.waitlisted_key), SUM(pp.confirmed_held), SUM(pp.confirmed_held_key)
+            FROM (
+              SELECT hub_id, k, person_id, MAX(reached) AS reached,
+                     SUM(attended) AS attended, SUM(attended_key) AS attended_key,
+                     SUM(no_show) AS no_show, SUM(no_show_key) AS no_show_key,
+                     SUM(waitlisted) AS waitlisted, SUM(waitlisted_key) AS waitlisted_key,
+                     SUM(confirmed_held) AS confirmed_held, SUM(confirmed_held_key) AS confirmed_held_key FROM (
+                SELECT l.hub_id AS hub_id, b.column1 AS k, l.borrower_id AS person_id, 1 AS reached,
+                       0 AS attended, 0 AS attended_key, 0 AS no_show, 0 AS no_show_key,
+                       0 AS waitlisted, 0 AS waitlisted_key, 0 AS confirmed_held, 0 AS confirmed_held_key
+                  FROM {_t(Loan)} l JOIN {values} b ON {in_bucket.format(col="l.lent_at")} WHERE {loan_hub}
+                UNION ALL
+                SELECT a.hub_id, b.column1, bk.person_id,
+                       CASE WHEN bk.status = 'confirmed' THEN 1 ELSE 0 END,
+                       CASE WHEN {attended} THEN 1 ELSE 0 END, CASE WHEN {attended} THEN {bk_key} ELSE 0 END,
+                       CASE WHEN {no_show} THEN 1 ELSE 0 END, CASE WHEN {no_show} THEN {bk_key} ELSE 0 END,
+                       CASE WHEN {waitlisted} THEN 1 ELSE 0 END, CASE WHEN {waitlisted} THEN {bk_key} ELSE 0 END,
+                       CASE WHEN {confirmed_held} THEN 1 ELSE 0 END,
+                       CASE WHEN {confirmed_held} THEN {bk_key} ELSE 0 END
+                  FROM {_t(Booking)} bk JOIN {_t(Session)} s ON s.id = bk.session_id
+                  JOIN {_t(Activity)} a ON a.id = s.activity_id
+                  JOIN {values} b ON {in_bucket.format(col="s.starts_at")}
+                 WHERE s.status = 'scheduled' AND bk.status IN ('confirmed', 'waitlisted') AND {act_hub}
+                UNION ALL
+                SELECT ap.hub_id, b.column1, ap.person_id, 1, 0, 0, 0, 0, 0, 0, 0, 0
+                  FROM {_t(Appointment)} ap JOIN {values} b ON {in_bucket.format(col="ap.starts_at")}
+                 WHERE ap.status <> 'cancelled' AND {ap_hub}
+              ) activity_rows GROUP BY hub_id, k, person_id
+            ) pp {f"JOIN {_t(Person)} p ON p.id = pp.person_id" if record_keys else ""}
+            GROUP BY pp.hub_id, pp.k"""
+        put(_fetch(sql, vparams + lparams + [d.ts(now)] * 6 + vparams + aparams + vparams + apparams),
+            ["people_reached", "people_reached_key", "_attended", "_attended_key", "_no_show", "_no_show_key",
+             "waitlist_size", "waitlist_size_key", "_places_confirmed", "_places_confirmed_key"])
 
     # New people: registered in the bucket, by home hub.
     p_hub, pparams = _in("p.home_hub_id", hub_ids)

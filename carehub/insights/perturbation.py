@@ -120,6 +120,7 @@ class PerturbationTable:
         return self.rows[min(count, self.top)][position(cell_key, self.columns)]
 
 
+@lru_cache(maxsize=65536)  # a pure function; the same cells' keys come back with every cached answer
 def position(cell_key: int, columns: int) -> int:
     """Where a cell key falls in the table's columns.
 
@@ -150,15 +151,22 @@ def perturb(count: int, cell_key: int) -> int:
 
 
 # --- a cell's published figures -------------------------------------------------------------------------
-def perturbed_counts(cell: dict) -> dict:
-    return {key: perturb(cell.get(key) or 0, cell.get(f"{key}_key") or 0) for key in PERTURBED_COUNTS}
+def perturbed_counts(cell: dict, noise_table: PerturbationTable | None = None) -> dict:
+    """`perturb` of each count of a cell (the table looked up once: a cell has some thirty counts)."""
+    noise_table = noise_table or table()
+    counts = {}
+    for key in PERTURBED_COUNTS:
+        count = int(cell.get(key) or 0)
+        counts[key] = count + noise_table.noise(count, int(cell.get(f"{key}_key") or 0)) if count > 0 else 0
+    return counts
 
 
 def publish(cell: dict, population: int | None) -> dict:
     """{figure key: number, None (not published: "<5"), NO_BASE or a Band} for one raw cell of metrics."""
     p = parameters()
     limit = p["threshold"]
-    n = perturbed_counts(cell)
+    noise_table = table()
+    n = perturbed_counts(cell, noise_table)
 
     def count(value):
         return value if value == 0 or value >= limit else None
@@ -190,7 +198,8 @@ def publish(cell: dict, population: int | None) -> dict:
         return float(value) if base >= limit else None
 
     on_loan = max(float(cell.get("_item_days_on_loan") or 0)
-                  + table().noise(int(cell.get("_loans_overlapping") or 0), cell.get("_loans_overlapping_key") or 0),
+                  + noise_table.noise(int(cell.get("_loans_overlapping") or 0),
+                                      cell.get("_loans_overlapping_key") or 0),
                   0.0) if cell.get("_loans_overlapping") else 0.0
     attendance = n["_attended"] + n["_no_show"]
     advice_recorded = n["_advice_attended"] + n["_advice_no_show"]

@@ -4,8 +4,9 @@ Scoped by `carehub.permissions` (insights section): planners and administrators 
 their own hub(s) only, nobody else anything. Nothing here ever reads or returns a person.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -131,7 +132,12 @@ def export_value(figure, value):
 class HubRow:
     hub: Hub
     figures: dict  # key -> published value: a number, None ("<5"), NO_BASE or a Band (perturbation.py)
-    cells: list = field(default_factory=list)  # [(figure, display text)] in FIGURES order
+
+    @cached_property
+    def cells(self) -> list:
+        """[(figure, display text)] in FIGURES order: formatted only for the page that shows them (the API and
+        the exports never read them; formatting 115 × 40 numbers was most of a cached answer's time)."""
+        return [(f, display(f, self.figures[f.key])) for f in FIGURES]
 
 
 def _sort(rows: list[HubRow], sort: str | None) -> tuple[list[HubRow], str]:
@@ -170,8 +176,7 @@ def hub_rows(access, *, period: Period, district: str | None = None, sort: str |
     rows = []
     for hub in hubs:
         figures = perturbation.publish(raw[(hub.pk, 0)], hub.population)
-        rows.append(HubRow(hub=hub, figures=figures,
-                           cells=[(f, display(f, figures[f.key])) for f in FIGURES]))
+        rows.append(HubRow(hub=hub, figures=figures))
     return _sort(rows, sort)
 
 
