@@ -97,7 +97,8 @@ def test_twenty_cold_requests_at_once_compute_the_figures_once(shared_cache, slo
         results = in_threads(20, lambda: metrics.cached_compute(HUBS, BUCKETS))
     assert len(slow_compute) == 1
     assert all(result == results[0] for result in results)
-    computed = [r for r in caplog.records if r.name == "carehub.insights" and r.getMessage() == "insights computed"]
+    computed = [r for r in caplog.records
+                if r.name == "carehub.insights" and r.getMessage() == "insights computed"]
     assert len(computed) == 1
     assert computed[0].hubs == 3 and computed[0].duration_ms >= 300
     assert cache.get(lock_key()) is None  # let go once done
