@@ -33,15 +33,14 @@ $(VENV)/.installed: requirements/dev.txt
 
 # Refresh the locks after changing dependencies in pyproject.toml; `make setup` then installs them. Versions
 # already locked stay as they are while pyproject.toml allows them; `make lock UPGRADE=1` takes the newest
-# that it allows. Production's lock starts from the dev lock's versions, so both install the same ones.
+# that it allows. The dev lock is resolved within production's pins, so both install the same versions.
 LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
 	--strip-extras --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "pip-tools>=7.5,<8"
-	$(LOCK) --extra dev --extra redis -o requirements/dev.txt pyproject.toml
-	cp requirements/dev.txt requirements/production.txt
 	$(LOCK) --extra redis -o requirements/production.txt pyproject.toml
+	$(LOCK) --extra dev --extra redis -c requirements/production.txt -o requirements/dev.txt pyproject.toml
 
 # Compiled catalogues are build output (.gitignored): rebuilt from the .po files every time.
 translations: $(VENV)/.installed
