@@ -16,8 +16,9 @@ from carehub.selectors import hub_by_slug
 from carehub.timezones import aware
 
 from . import selectors, services
+from .errors import BookingClash
 from .filters import SessionFilter
-from .models import ActivityKind, Booking, Frequency
+from .models import MAX_COMPANIONS_PER_BOOKING, ActivityKind, Booking, Frequency
 
 router = Router(tags=["activities"])
 
@@ -35,6 +36,8 @@ class SessionOut(Schema):
     ends_at: datetime
     capacity: int
     seats_left: int | None = Field(None, description="null for support groups, which are joined, not booked")
+    companion_places: int = Field(..., alias="activity.companion_places",
+                                  description="How many people may come with each booking, each taking a place")
     childcare_places: int = Field(..., description="Places for children while their caregivers attend; 0: none")
     childcare_left: int | None = Field(None, description="null when the session offers no childcare")
     childcare_max_age: int | None = Field(None, alias="activity.childcare_max_age",
@@ -96,6 +99,8 @@ class ActivityIn(Schema):
     childcare_places: int = Field(0, ge=0, le=1000, description="Childcare places per session; 0: no childcare")
     childcare_max_age: int | None = Field(None, ge=0, le=17,
                                           description="The oldest a child may be, in years (needed with childcare)")
+    companion_places: int = Field(0, ge=0, le=MAX_COMPANIONS_PER_BOOKING,
+                                  description="People who may come with each booking (each takes a place); 0: none")
 
 
 class ActivityPatch(Schema):
@@ -109,6 +114,7 @@ class ActivityPatch(Schema):
     booking_opens_days_before: int | None = Field(None, ge=0, le=365)
     childcare_places: int | None = Field(None, ge=0, le=1000)
     childcare_max_age: int | None = Field(None, ge=0, le=17)
+    companion_places: int | None = Field(None, ge=0, le=MAX_COMPANIONS_PER_BOOKING)
 
 
 class ScheduleOut(Schema):
@@ -127,6 +133,7 @@ class ActivityOut(Schema):
     frequency: str
     childcare_places: int
     childcare_max_age: int | None
+    companion_places: int
     sessions: list[int]
     schedule: list[ScheduleOut]
 
@@ -156,6 +163,26 @@ class BookingIn(Schema):
     childcare: int = Field(0, ge=0, le=100, description="Children who need childcare during the session")
     childcare_ages: list[int] = Field(default_factory=list, max_length=100,
                                       description="Each child's age in whole years, one per child; no names")
+    companions: int = Field(0, ge=0, le=100, description="People coming with the person booked (the person they "
+                                                         "care for...), up to the activity's companion_places")
+    confirm_clash: bool = Field(False, description="Book even when the person already has a place at that time")
+
+
+class SeriesBookingIn(Schema):
+    person: int | None = Field(None, description="Staff only: the person booked for. Caregivers send {}.")
+    companions: int = Field(0, ge=0, le=100)
+    confirm_clash: bool = False
+
+
+class ClashOut(Schema):
+    booking: int = Field(..., alias="pk")
+    session: int = Field(..., alias="session_id")
+    title: str = Field(..., alias="session.activity.title")
+    starts_at: datetime = Field(..., alias="session.starts_at")
+
+
+class BookingClashOut(ErrorOut):
+    clashes: list[ClashOut]
 
 
 class BookingOut(Schema):
@@ -171,6 +198,8 @@ class BookingOut(Schema):
     childcare_ages: list[int] = Field(..., alias="childcare_age_list")
     childcare_status: Literal["not_requested", "confirmed", "waitlisted", "cancelled"] = Field(
         ..., description="Always the booking's status when childcare was asked: seat and childcare go together")
+    companions: int = Field(..., description="People coming with the person booked")
+    places: int = Field(..., description="Places the booking holds or waits for: 1 + companions, all together")
     attendance: str
     created_at: datetime
 
@@ -230,6 +259,7 @@ def create_activity(request, payload: ActivityIn):
         include_holidays=recurrence.include_holidays if recurrence else False,
         dates=recurrence.dates if recurrence else None,
         childcare_places=payload.childcare_places, childcare_max_age=payload.childcare_max_age,
+        companion_places=payload.companion_places,
     )
     return 201, activity
 
@@ -261,16 +291,53 @@ def change_session(request, session_id: int, payload: SessionPatch):
 
 
 # --- bookings -------------------------------------------------------------------------------------------
-@router.post("/sessions/{int:session_id}/bookings", response={201: BookingOut, **ERRORS})
+def _clash_response(exc: BookingClash):
+    return 409, {"detail": str(exc.message), "code": exc.code, "clashes": exc.clashes}
+
+
+@router.post("/sessions/{int:session_id}/bookings", response={201: BookingOut, **ERRORS, 409: BookingClashOut})
 def book(request, session_id: int, payload: BookingIn):
     """Book a place: confirmed when one is free, otherwise on the waitlist. 409 for a second booking.
 
-    With `{"childcare": 2, "childcare_ages": [3, 6]}` the seat and two childcare places are confirmed or
-    waitlisted together (`childcare_status`); 422 `childcare_not_offered`, `childcare_too_many`,
-    `childcare_ages_mismatch` or `childcare_age_over_max` when the request does not fit the activity."""
-    booking = services.book_session(access=caller(request), session_id=session_id, person_id=payload.person,
-                                    childcare=payload.childcare, childcare_ages=payload.childcare_ages)
+    With `{"companions": 1}` the booking holds two places (the person and who comes with them, up to the
+    activity's `companion_places`), confirmed or waitlisted together, never one without the other; 422
+    `companions_not_allowed` / `companions_too_many` beyond it. With `{"childcare": 2, "childcare_ages": [3, 6]}`
+    the seat and two childcare places are confirmed or waitlisted together (`childcare_status`); 422
+    `childcare_not_offered`, `childcare_too_many`, `childcare_ages_mismatch` or `childcare_age_over_max` when the
+    request does not fit the activity. 409 `booking_clash` (with `clashes`) when the person already has a place
+    at an overlapping time: send the same request with `"confirm_clash": true` to book anyway."""
+    try:
+        booking = services.book_session(access=caller(request), session_id=session_id, person_id=payload.person,
+                                        childcare=payload.childcare, childcare_ages=payload.childcare_ages,
+                                        companions=payload.companions, confirm_clash=payload.confirm_clash)
+    except BookingClash as exc:
+        return _clash_response(exc)
     return 201, selectors.bookings_with_position().get(pk=booking.pk)
+
+
+class SeriesOutcomeOut(Schema):
+    session: int
+    starts_at: datetime
+    status: Literal["confirmed", "waitlisted", "not_booked"]
+    booking: BookingOut | None = None
+    reason: str = Field("", description="Why a session was not booked (already booked, booking not open yet)")
+
+
+@router.post("/{int:activity_id}/book-series", response={201: list[SeriesOutcomeOut], **ERRORS,
+                                                                    409: BookingClashOut})
+def book_series(request, activity_id: int, payload: SeriesBookingIn):
+    """Book every coming session of the activity's series: each one confirmed or waitlisted on its own (one
+    result per session, soonest first). 409 `booking_clash` as for one session."""
+    try:
+        outcomes = services.book_series(access=caller(request), activity_id=activity_id, person_id=payload.person,
+                                        companions=payload.companions, confirm_clash=payload.confirm_clash)
+    except BookingClash as exc:
+        return _clash_response(exc)
+    booked = selectors.bookings_with_position().in_bulk([o.booking.pk for o in outcomes if o.booking])
+    return 201, [{"session": o.session.pk, "starts_at": o.session.starts_at,
+                  "status": o.booking.status if o.booking else "not_booked",
+                  "booking": booked.get(o.booking.pk) if o.booking else None, "reason": o.refused}
+                 for o in outcomes]
 
 
 @router.get("/bookings/mine", response={200: list[BookingOut], 401: ErrorOut})

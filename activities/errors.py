@@ -28,3 +28,15 @@ class SessionFull(Conflict):
 
     code = "session_full"
     default_message = _("The last place was just taken. Please try again: you will join the waitlist.")
+
+
+class BookingClash(Conflict):
+    """The person already holds a place (confirmed or waiting) in a session at an overlapping time. A warning:
+    the same request with `confirm_clash` books anyway. `clashes` are those bookings, soonest first."""
+
+    code = "booking_clash"
+    default_message = _("You already have a booking at that time.")
+
+    def __init__(self, message=None, *, clashes=(), **kwargs):
+        super().__init__(message, **kwargs)
+        self.clashes = list(clashes)

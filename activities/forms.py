@@ -11,7 +11,7 @@ from carehub.forms import DateInput, TimeInput
 from carehub.models import Language, Role
 from carehub.timezones import local_datetime
 
-from .models import CHILDCARE_AGE_LIMIT, MAX_CHILDREN_PER_BOOKING, ActivityKind, Booking, Frequency
+from .models import CHILDCARE_AGE_LIMIT, MAX_CHILDREN_PER_BOOKING, MAX_COMPANIONS_PER_BOOKING, ActivityKind, Booking, Frequency
 from .recurrence import FIRST_DAY, LAST_DAY
 
 
@@ -71,6 +71,14 @@ class ActivityForm(SessionTimesMixin, forms.Form):
     childcare_max_age = forms.IntegerField(
         label=_("Childcare for children up to (years old)"), min_value=0, max_value=CHILDCARE_AGE_LIMIT,
         required=False, help_text=_("The oldest a child may be. Needed when there is childcare."))
+    companion_places = forms.IntegerField(
+        label=_("Companions per booking"), min_value=0, max_value=MAX_COMPANIONS_PER_BOOKING, initial=0,
+        required=False,
+        help_text=_("How many people may come with the person who books (for example the person they care "
+                    "for), each taking a place. 0: one place per booking."))
+
+    def clean_companion_places(self):
+        return self.cleaned_data.get("companion_places") or 0
     date = DayField(label=_("Date of the first session"))
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())

@@ -1,26 +1,32 @@
 """Activities' integrity checks (`manage.py check_integrity`, through the registry)."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carehub.integrity import Check
 
 
+def _confirmed_places():
+    """The places a session's confirmed bookings hold: one each, plus its companions."""
+    return Coalesce(Sum(F("bookings__companions") + 1, filter=Q(bookings__status="confirmed")), Value(0))
+
+
 def _sessions_over_capacity() -> list[str]:
     from .models import Session
 
-    rows = (Session.objects.annotate(confirmed=Count("bookings", filter=Q(bookings__status="confirmed")))
+    rows = (Session.objects.annotate(confirmed=_confirmed_places())
             .filter(confirmed__gt=F("capacity")).values_list("pk", "confirmed", "capacity"))
+    # Worded as before companions existed (the places are the bookings' when nobody brings anyone).
     return [f"session {pk} has {n} confirmed bookings for {cap} places" for pk, n, cap in rows]
 
 
 def _session_counters() -> list[str]:
     from .models import Session
 
-    rows = (Session.objects.annotate(confirmed=Count("bookings", filter=Q(bookings__status="confirmed")))
+    rows = (Session.objects.annotate(confirmed=_confirmed_places())
             .exclude(confirmed=F("confirmed_count")).values_list("pk", "confirmed", "confirmed_count"))
-    return [f"session {pk} counts {counter} confirmed places but has {n} confirmed bookings"
+    return [f"session {pk} counts {counter} confirmed places but its confirmed bookings hold {n}"
             for pk, n, counter in rows]
 
 
@@ -49,9 +55,10 @@ def _erased_people_with_bookings() -> list[str]:
 
 def checks() -> list[Check]:
     return [
-        Check("session_within_capacity", "No session has more confirmed bookings than places",
+        Check("session_within_capacity", "No session has more confirmed places (companions included) than places",
               _sessions_over_capacity),
-        Check("session_counter_matches", "A session's confirmed counter matches its confirmed bookings",
+        Check("session_counter_matches",
+              "A session's confirmed counter matches its confirmed bookings' places (companions included)",
               _session_counters),
         Check("childcare_counter_matches",
               "A session's childcare counter matches its confirmed bookings' children, within its places",

@@ -129,6 +129,11 @@ class Activity(models.Model):
     def offers_childcare(self) -> bool:
         return self.childcare_places > 0
 
+    @property
+    def companion_choices(self) -> range:
+        """What a booking form offers: 1 to `companion_places` people with the booker."""
+        return range(1, self.companion_places + 1)
+
 
 class Session(models.Model):
     """One dated occurrence of an activity. `confirmed_count` mirrors the confirmed bookings, under a lock."""

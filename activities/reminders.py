@@ -2,12 +2,12 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from carehub.notifications import notify
 from carehub.timezones import day_bounds
 
+from . import links
 from .models import Booking, ReminderSent, Session
 
 
@@ -38,7 +38,7 @@ def send(*, today: date) -> int:
                 notify(booking.person, kind="session_reminder", hub=activity.hub, related=booking,
                        occasion=today.isoformat(), context={
                            "title": activity.title, "starts_at": session.starts_at, "where": activity.where,
-                           "link": settings.SITE_URL + session.get_absolute_url()})
+                           "link": links.booking_url(booking)})
         except IntegrityError:  # another run wrote this one (marker and message) first
             continue
         written += 1

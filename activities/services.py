@@ -38,16 +38,16 @@ from carehub.models import Hub, Language, Person, Role, StaffRole
 from carehub.notifications import notify
 from carehub.permissions import Access, require_login
 
-from . import recurrence
+from . import links, recurrence
 from . import errors as activity_errors
 from .models import (
-    CHILDCARE_AGE_LIMIT, MAX_CHILDREN_PER_BOOKING, Activity, ActivityKind, Booking, CalendarFeedToken, Frequency,
+    CHILDCARE_AGE_LIMIT, MAX_CHILDREN_PER_BOOKING, MAX_COMPANIONS_PER_BOOKING, Activity, ActivityKind, Booking, CalendarFeedToken, Frequency,
     GroupAttendance, GroupMembership, Session,
 )
 
 EDITABLE_ACTIVITY_FIELDS = (
     "title", "description", "place", "language", "accessibility_notes", "booking_opens_days_before", "facilitator",
-    "childcare_places", "childcare_max_age",
+    "childcare_places", "childcare_max_age", "companion_places",
 )
 MAX_CHILDCARE_PLACES = 1000
 
@@ -85,13 +85,19 @@ def _may_handle_booking(access: Access, booking: Booking) -> bool:
         pk=booking.person_id).exists()
 
 
-def _tell(person: Person, kind: str, session: Session, *, related, occasion: str = "", **context) -> None:
+def _tell(person: Person, kind: str, session: Session, *, related, occasion: str = "", booking: Booking | None = None,
+          **context) -> None:
     """Write the message `kind` about `session` for `person`, signed by (and on the call list of) the activity's
-    hub. Caller holds the session, and has loaded `session.activity.hub` (no query here but the message's)."""
+    hub. Caller holds the session, and has loaded `session.activity.hub` (no query here but the message's).
+    About a `booking` (or with `related` one), the link is that booking's signed page, where it can be seen and
+    cancelled without logging in; otherwise the session's page."""
     activity = session.activity
+    booking = booking if booking is not None else (related if isinstance(related, Booking) else None)
+    link = links.booking_url(booking) if booking is not None else settings.SITE_URL + session.get_absolute_url()
+    if booking is not None and booking.companions:
+        context.setdefault("companions", booking.companions)
     notify(person, kind=kind, hub=activity.hub, related=related, occasion=occasion, context={
-        "title": activity.title, "starts_at": session.starts_at, "where": activity.where,
-        "link": settings.SITE_URL + session.get_absolute_url(), **context,
+        "title": activity.title, "starts_at": session.starts_at, "where": activity.where, "link": link, **context,
     })
 
 
@@ -135,8 +141,12 @@ def _childcare_context(booking: Booking) -> dict:
 
 def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = None, *,
                            freed: int = 0, freed_childcare: int = 0) -> list[Booking]:
-    """Confirm waitlisted bookings, in waitlist order, while seats are free: each that fits (a seat, and its
-    childcare places if it asked) is confirmed with its childcare, as one.
+    """Confirm waitlisted bookings, in waitlist order, while seats are free: each whose whole party fits (its
+    1 + companions places, and its childcare places if it asked) is confirmed with them, as one.
+
+    The first booking whose party does not fit in the free places stops the promotion: nobody behind it is
+    confirmed first (a family of three is not overtaken again and again by people booking alone); it is
+    confirmed as soon as its places are free.
 
     So that a request for childcare is never passed over forever, the earliest one that does not fit keeps
     its claim on the childcare places: bookings behind it may still take free seats, but no childcare place
@@ -157,9 +167,9 @@ def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = Non
     if waiting is None:
         waiting = _lock_waitlists([session])[session.pk]
     childcare_claimed = False
-    children_promoted = 0
+    children_promoted = places_promoted = 0
     for booking in waiting:
-        if free <= 0:
+        if booking.places > free:
             break
         children = booking.childcare_places
         if children:
@@ -168,12 +178,13 @@ def _promote_from_waitlist(session: Session, waiting: list[Booking] | None = Non
                 continue
             free_childcare -= children
             children_promoted += children
-        free -= 1
+        free -= booking.places
+        places_promoted += booking.places
         booking.status = Booking.Status.CONFIRMED
         booking.confirmed_at = now
         booking.save(update_fields=["status", "confirmed_at"])
         promoted.append(booking)
-    _adjust_confirmed(session, len(promoted) - freed, children_promoted - freed_childcare)
+    _adjust_confirmed(session, places_promoted - freed, children_promoted - freed_childcare)
     for booking in promoted:
         _tell(booking.person, "booking_promoted", session, related=booking, **_childcare_context(booking))
     return promoted
@@ -235,6 +246,18 @@ def _check_childcare_offer(kind: str, places, max_age) -> None:
                                       code="childcare_max_age_required", field="childcare_max_age")
 
 
+def _check_companion_offer(kind: str, places) -> None:
+    """How many companions one booking may bring: 0 to MAX_COMPANIONS_PER_BOOKING, none for support groups."""
+    if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= MAX_COMPANIONS_PER_BOOKING:
+        raise errors.ValidationFailed(
+            _("Companions per booking are a number from 0 to %(max)d.") % {"max": MAX_COMPANIONS_PER_BOOKING},
+            code="companion_places_invalid", field="companion_places")
+    if places and kind == ActivityKind.SUPPORT_GROUP:
+        raise errors.ValidationFailed(
+            _("Support groups are joined, not booked: companions can come to open activities only."),
+            code="companions_support_group", field="companion_places")
+
+
 def _check_facilitator(hub: Hub, facilitator, kind: str):
     if facilitator is None:
         return None
@@ -254,6 +277,7 @@ def create_activity(
     starts_at: datetime,
     ends_at: datetime,
     capacity: int,
+    companion_places: int = 0,
     language: str = Language.CATALAN,
     description: str = "",
     place: str = "",
@@ -286,6 +310,7 @@ def create_activity(
         raise errors.ValidationFailed(_("There must be at least one place."), code="capacity_invalid",
                                       field="capacity")
     _check_childcare_offer(kind, childcare_places, childcare_max_age)
+    _check_companion_offer(kind, companion_places)
     _check_times(starts_at, ends_at)
     if starts_at <= timezone.now():
         raise errors.ValidationFailed(_("The first session must be in the future."), code="starts_in_past",
@@ -306,7 +331,7 @@ def create_activity(
     activity = Activity(
         hub=hub, title=title.strip(), description=description or "", kind=kind, place=place or "",
         language=language, accessibility_notes=accessibility_notes or "", capacity=capacity,
-        booking_opens_days_before=booking_opens_days_before, frequency=frequency,
+        companion_places=companion_places, booking_opens_days_before=booking_opens_days_before, frequency=frequency,
         facilitator=_check_facilitator(hub, facilitator, kind), created_by=access.user,
         childcare_places=childcare_places, childcare_max_age=childcare_max_age,
     )
@@ -373,6 +398,9 @@ def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
     if "childcare_places" in changes or "childcare_max_age" in changes:
         max_age = changes.get("childcare_max_age", activity.childcare_max_age)
         _check_childcare_offer(activity.kind, childcare, max_age)
+    if "companion_places" in changes:
+        # Bookings already made keep their companions; the new number applies to bookings made from now on.
+        _check_companion_offer(activity.kind, changes["companion_places"])
     childcare_changed = childcare != activity.childcare_places
     for name, value in changes.items():
         setattr(activity, name, value)
@@ -461,6 +489,11 @@ def change_session(
                                       field="capacity")
 
     waitlists = _lock_waitlists(sessions) if capacity is not None else {}
+    booked_in: dict[int, dict[int, Booking]] = {}
+    if shift is not None or cancel:  # the live bookings of all the sessions, for their links (one query)
+        for row in Booking.objects.filter(session__in=[s.pk for s in sessions],
+                                          status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]):
+            booked_in.setdefault(row.session_id, {})[row.person_id] = row
     now = timezone.now()
     for session in sessions:
         if capacity is not None and capacity < session.confirmed_count:
@@ -489,17 +522,19 @@ def change_session(
         session.save()
         if moved or cancel:
             # After the save, so a message never says more than what is stored. One message per person: the
-            # whole list is written even if no mail server answers (the worker delivers later).
+            # whole list is written even if no mail server answers (the worker delivers later). Whoever booked
+            # gets their booking's signed link.
+            booked = booked_in.get(session.pk, {})
             for person in _people_to_tell(session):
                 if cancel:
-                    _tell(person, "session_cancelled", session, related=session)
+                    _tell(person, "session_cancelled", session, related=session, booking=booked.get(person.pk))
                 else:
                     # A new event per change: the new start *and* the sequence, so that moving 10:00 -> 11:00
                     # -> 10:00 -> 11:00 tells people three times (the start alone would repeat a key), while
                     # a retry of the same change (rolled back, so the same sequence) writes nothing twice.
                     _tell(person, "session_rescheduled", session, related=session,
                           occasion=f"{session.starts_at.isoformat()}#{session.sequence}",
-                          old_starts_at=old_starts_at)
+                          old_starts_at=old_starts_at, booking=booked.get(person.pk))
         if capacity is not None:
             # After the new capacity is stored, so that the database check sees it.
             _promote_from_waitlist(session, waitlists[session.pk])
@@ -545,23 +580,8 @@ def _check_childcare_request(session: Session, children, ages) -> list[int]:
     return ages
 
 
-@transaction.atomic
-def book_session(*, access: Access, session_id: int, person_id: int | None = None, childcare: int = 0,
-                 childcare_ages: list[int] | None = None) -> Booking:
-    """Give the person a confirmed place if one is free, else a place on the waitlist, and tell them which
-    (with their position on the waitlist); a booking by the desk tells the person booked, too.
-
-    With `childcare` children (and their `childcare_ages`), the seat is confirmed only if their childcare
-    places are free too, and no earlier request for childcare is still waiting for them; else seat and
-    childcare go on the waitlist together. The booking's `childcare_full` says whether childcare (not the
-    seats) is what put it there.
-
-    Locks the session row, then counts: of all the concurrent requests for the last place, exactly one gets it.
-    """
-    person = _person_to_book(access, person_id)
-    session = _lock_session(session_id)
+def _check_bookable(session: Session, now: datetime) -> None:
     activity = session.activity
-    now = timezone.now()
     if activity.is_support_group:
         raise activity_errors.SessionNotBookable(
             _("Support groups are closed: ask to join the group instead."), code="support_group_closed")
@@ -575,22 +595,73 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
             raise activity_errors.SessionNotBookable(
                 _("Booking opens on %(date)s.") % {"date": timezone.localtime(opens_at).strftime("%d/%m/%Y %H:%M")},
                 code="booking_not_open")
-    ages = _check_childcare_request(session, childcare, childcare_ages)
+
+
+def _check_companions(activity: Activity, companions) -> int:
+    """How many people come with the booker: at most what the activity allows per booking."""
+    if not isinstance(companions, int) or isinstance(companions, bool) or companions < 0:
+        raise errors.ValidationFailed(_("Give the number of people coming with you as a whole number."),
+                                      code="companions_invalid", field="companions")
+    allowed = activity.companion_places
+    if companions > allowed and not allowed:
+        raise errors.ValidationFailed(
+            _("A booking is for one person at this activity: book a place for each person who comes."),
+            code="companions_not_allowed", field="companions")
+    if companions > allowed:
+        raise errors.ValidationFailed(
+            ngettext("At most %(n)d person can come with each booking.",
+                     "At most %(n)d people can come with each booking.", allowed) % {"n": allowed},
+            code="companions_too_many", field="companions")
+    return companions
+
+
+def _clashes(person: Person, sessions: list[Session]) -> list[Booking]:
+    """The person's live bookings in other scheduled sessions whose time overlaps one of `sessions` (one query).
+    A clash is a warning the person may pass (two people at home may share a diary), not an invariant."""
+    if not sessions:
+        return []
+    overlap = Q()
+    for session in sessions:
+        overlap |= Q(session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at)
+    return list(Booking.objects.select_related("session__activity")
+                .filter(person=person, status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED],
+                        session__status=Session.Status.SCHEDULED)
+                .filter(overlap).exclude(session__in=[s.pk for s in sessions]).order_by("session__starts_at", "pk"))
+
+
+def _refuse_clashes(access: Access, person: Person, clashes: list[Booking]) -> None:
+    if not clashes:
+        return
+    first = clashes[0].session
+    values = {"name": person.full_name, "title": first.activity.title,
+              "when": timezone.localtime(first.starts_at).strftime("%d/%m/%Y %H:%M")}
+    if access.person is not None and access.person.pk == person.pk:
+        message = _("You already have “%(title)s” at that time (%(when)s). Book anyway?") % values
+    else:
+        message = _("%(name)s already has “%(title)s” at that time (%(when)s). Book anyway?") % values
+    raise activity_errors.BookingClash(message, clashes=clashes)
+
+
+def _place(access: Access, session: Session, person: Person, *, now: datetime, ages: list[int],
+           companions: int) -> Booking:
+    """Create the booking of `person` (and `companions`) in the locked, bookable `session`: confirmed when the
+    whole party fits, with its childcare, else waitlisted as one; the person is told which."""
     children = len(ages)
-    if Booking.objects.filter(session=session, person=person).exclude(status=Booking.Status.CANCELLED).exists():
-        raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
-    seat_free = session.confirmed_count < session.capacity
+    places = 1 + companions
+    free = session.capacity - session.confirmed_count
+    waiting = Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED)
+    # A party already waiting for more places than are free keeps its claim on them (see _promote_from_waitlist).
+    seat_free = places <= free and not waiting.filter(companions__gte=free).exists()
     childcare_free = not children or (
         session.childcare_confirmed + children <= session.childcare_places
         # An earlier request for childcare still waiting keeps its claim (see _promote_from_waitlist).
-        and not (seat_free and Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED,
-                                                      childcare_places__gt=0).exists()))
+        and not (seat_free and waiting.filter(childcare_places__gt=0).exists()))
     confirmed = seat_free and childcare_free
     booking = Booking(
         session=session, person=person, booked_by=access.user,
         status=Booking.Status.CONFIRMED if confirmed else Booking.Status.WAITLISTED,
         confirmed_at=now if confirmed else None, childcare_places=children,
-        childcare_ages=Booking.ages_to_store(ages),
+        childcare_ages=Booking.ages_to_store(ages), companions=companions,
     )
     booking.childcare_full = seat_free and not childcare_free
     try:
@@ -599,25 +670,101 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
     except IntegrityError:
         raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
     if confirmed:
-        _adjust_confirmed(session, 1, children)
+        _adjust_confirmed(session, places, children)
         _tell(person, "booking_confirmed", session, related=booking, **_childcare_context(booking))
     else:
         # The newest waitlisted booking is last in the waitlist (created now, under the session lock).
-        position = Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED).count()
+        position = waiting.count()
+        booking.waitlist_position = position
         _tell(person, "booking_waitlisted", session, related=booking, position=position,
               **_childcare_context(booking), **({"childcare_full": True} if booking.childcare_full else {}))
+    booking.session = session
     return booking
 
 
 @transaction.atomic
-def cancel_booking(*, access: Access, booking_id: int) -> Booking:
-    """Give a place back, with its childcare places. When it was confirmed, the waitlist is confirmed as far as
-    the freed seat and childcare allow (`_promote_from_waitlist`), each person told."""
-    require_login(access)
-    found = Booking.objects.select_related("session__activity").filter(pk=booking_id).first()
-    if found is None or not _may_handle_booking(access, found):
-        raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
-    session = _lock_session(found.session_id)
+def book_session(*, access: Access, session_id: int, person_id: int | None = None, childcare: int = 0,
+                 childcare_ages: list[int] | None = None, companions: int = 0,
+                 confirm_clash: bool = False) -> Booking:
+    """Give the person a confirmed place if one is free, else a place on the waitlist, and tell them which
+    (with their position on the waitlist); a booking by the desk tells the person booked, too.
+
+    With `companions` (the person they care for...: up to the activity's `companion_places`), the booking
+    holds 1 + companions places, confirmed only if all fit, else all waitlisted: never half a party. With
+    `childcare` children (and their `childcare_ages`), the seats are confirmed only if their childcare places
+    are free too, and no earlier request for childcare is still waiting for them; else seats and childcare go
+    on the waitlist together. The booking's `childcare_full` says whether childcare (not the seats) is what put
+    it there. When the person already holds a place in a session at an overlapping time, `BookingClash` (409
+    `booking_clash`) unless `confirm_clash`.
+
+    Locks the session row, then counts: of all the concurrent requests for the last places, exactly one gets them.
+    """
+    person = _person_to_book(access, person_id)
+    session = _lock_session(session_id)
+    now = timezone.now()
+    _check_bookable(session, now)
+    ages = _check_childcare_request(session, childcare, childcare_ages)
+    companions = _check_companions(session.activity, companions)
+    if Booking.objects.filter(session=session, person=person).exclude(status=Booking.Status.CANCELLED).exists():
+        raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
+    if not confirm_clash:
+        _refuse_clashes(access, person, _clashes(person, [session]))
+    return _place(access, session, person, now=now, ages=ages, companions=companions)
+
+
+@dataclass(frozen=True)
+class SeriesOutcome:
+    """What `book_series` did for one session: a `booking` (confirmed or waitlisted), or why not (`refused`)."""
+
+    session: Session
+    booking: Booking | None
+    refused: str = ""
+
+
+@transaction.atomic
+def book_series(*, access: Access, activity_id: int, person_id: int | None = None, companions: int = 0,
+                confirm_clash: bool = False) -> list[SeriesOutcome]:
+    """Book every coming session of an activity (its series) for the person, with the same companions: each
+    session confirmed or waitlisted on its own, as `book_session` would; a session already booked or not yet
+    open for booking is left out, with the reason. One transaction: the sessions are locked together, in
+    primary-key order (`lock_rows`). A clash with another booking of the person refuses the whole request
+    (`BookingClash`, listing them) unless `confirm_clash`."""
+    person = _person_to_book(access, person_id)
+    now = timezone.now()
+    activity = Activity.objects.filter(pk=activity_id, hub__is_active=True).first()
+    if activity is None:
+        raise errors.NotFound(_("This activity does not exist."), code="activity_not_found")
+    if activity.is_support_group:
+        raise activity_errors.SessionNotBookable(
+            _("Support groups are closed: ask to join the group instead."), code="support_group_closed")
+    companions = _check_companions(activity, companions)
+    sessions = lock_rows(Session.objects.select_related("activity__hub").filter(
+        activity=activity, status=Session.Status.SCHEDULED, starts_at__gt=now))
+    if not sessions:
+        raise activity_errors.SessionNotBookable(_("This activity has no coming sessions to book."),
+                                                 code="no_sessions")
+    held = set(Booking.objects.filter(person=person, session__in=[s.pk for s in sessions])
+               .exclude(status=Booking.Status.CANCELLED).values_list("session_id", flat=True))
+    if not confirm_clash:
+        _refuse_clashes(access, person, _clashes(person, [s for s in sessions if s.pk not in held]))
+    outcomes = []
+    for session in sorted(sessions, key=lambda s: (s.starts_at, s.pk)):
+        if session.pk in held:
+            outcomes.append(SeriesOutcome(session, None, _("Already booked.")))
+            continue
+        try:
+            _check_bookable(session, now)
+        except errors.DomainError as exc:
+            outcomes.append(SeriesOutcome(session, None, str(exc.message)))
+            continue
+        outcomes.append(SeriesOutcome(session, _place(access, session, person, now=now, ages=[],
+                                                      companions=companions)))
+    return outcomes
+
+
+def _cancel(booking_id: int, session_id: int) -> Booking:
+    """Cancel a booking the caller may handle. Caller is in a transaction."""
+    session = _lock_session(session_id)
     # With the waitlisted bookings below it, in one call: someone waiting for childcare may have booked before
     # this place was confirmed, and the promotion below then locks the whole waitlist; bookings must still be
     # locked in primary-key order (carehub.locking), and rows already held are locked again without waiting.
@@ -636,9 +783,30 @@ def cancel_booking(*, access: Access, booking_id: int) -> Booking:
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
     if was_confirmed:
-        _promote_from_waitlist(session, freed=1, freed_childcare=booking.childcare_places)
+        # All the party's places come back at once: the waitlist is judged on the freed total.
+        _promote_from_waitlist(session, freed=booking.places, freed_childcare=booking.childcare_places)
     booking.session = session
     return booking
+
+
+@transaction.atomic
+def cancel_booking(*, access: Access, booking_id: int) -> Booking:
+    """Give a place back, with its companions' places and its childcare places. When it was confirmed, the
+    waitlist is confirmed as far as the freed places and childcare allow (`_promote_from_waitlist`), each
+    person told."""
+    require_login(access)
+    found = Booking.objects.select_related("session__activity").filter(pk=booking_id).first()
+    if found is None or not _may_handle_booking(access, found):
+        raise errors.NotFound(_("This booking does not exist."), code="booking_not_found")
+    return _cancel(found.pk, found.session_id)
+
+
+@transaction.atomic
+def cancel_booking_from_link(*, token: str) -> Booking:
+    """Cancel the booking a message's signed link names, without logging in: the link is the proof
+    (`links.booking_from_token`; a wrong, forged or expired one is NotFound)."""
+    found = links.booking_from_token(token)
+    return _cancel(found.pk, found.session_id)
 
 
 def _check_started(session: Session, now: datetime) -> None:
@@ -740,7 +908,8 @@ def record_walk_in(*, access: Access, session_id: int, person_id: int) -> Bookin
             booking.save(update_fields=["attendance"])
         booking.person = person
         return booking
-    if session.confirmed_count >= session.capacity:
+    places = booking.places if booking is not None else 1
+    if session.confirmed_count + places > session.capacity:
         raise activity_errors.SessionFull(
             _("The session is full (%(n)d places): %(name)s cannot be added.") % {
                 "n": session.capacity, "name": person.full_name})
@@ -761,7 +930,7 @@ def record_walk_in(*, access: Access, session_id: int, person_id: int) -> Bookin
             booking.save()
     except IntegrityError:
         raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
-    _adjust_confirmed(session, 1, children)
+    _adjust_confirmed(session, places, children)
     booking.person = person
     return booking
 

@@ -23,6 +23,8 @@ from carehub.permissions import access_for
 from carehub.web import coordinated_hubs, desk_required, forbidden, login_redirect, safe_next_url
 
 from . import ical, recurrence, selectors, services
+from . import links
+from .errors import BookingClash
 from .filters import SessionFilter
 from .forms import (ActivityForm, AttendanceForm, ChildcareForm, DayForm, SeriesDatesForm, SessionCancelForm,
                     SessionChangeForm)
@@ -202,30 +204,104 @@ def session_book(request, pk):
         ages = form.ages
     try:
         booking = services.book_session(access=access, session_id=pk, person_id=person_id,
-                                        childcare=len(ages), childcare_ages=ages)
+                                        childcare=len(ages), childcare_ages=ages,
+                                        companions=_posted_companions(request), confirm_clash=_clash_confirmed(request))
+    except BookingClash as exc:
+        return _clash_page(request, exc, action=reverse("activities:book", kwargs={"pk": pk}))
     except errors.DomainError as exc:
         if form is not None and (exc.field or "").startswith("childcare"):
             add_domain_error(form, exc)
             return _childcare_refused(request, access, pk, form, person_id, back)
         messages.error(request, str(exc.message))
         return redirect(back)
+    _booked_message(request, booking)
+    if person_id is None or (access.person is not None and access.person.pk == person_id):
+        # The caregiver's own booking: the confirmation page (what, when, where, how to cancel, calendar).
+        return redirect("activities:booking", pk=booking.pk)
+    return redirect(back)
+
+
+def _posted_companions(request) -> int:
+    """The companions a booking form posted: 0 when none is chosen; -1 (refused by the service, with its reason)
+    for anything but a small whole number."""
+    raw = request.POST.get("companions", "")
+    if not raw:
+        return 0
+    value = _posted_id(raw)
+    return value if value is not None else -1
+
+
+def _clash_confirmed(request) -> bool:
+    return request.POST.get("confirm_clash") == "1"
+
+
+def _clash_page(request, exc: BookingClash, *, action: str):
+    """"You already have X at that time: book anyway?" The same form again, with everything that was posted,
+    and a confirmation; or back. Works without JavaScript."""
+    resend = [(name, value) for name, values in request.POST.lists() for value in values
+              if name not in ("csrfmiddlewaretoken", "confirm_clash")]
+    return render(request, "activities/booking_clash.html", {
+        "message": exc.message, "clashes": exc.clashes, "action": action, "resend": resend,
+        "back": safe_next_url(request, request.POST.get("next"), reverse("activities:programme")),
+    }, status=409)
+
+
+def _booked_message(request, booking) -> None:
     name = booking.person.full_name
     if booking.status == Booking.Status.CONFIRMED and booking.childcare_places:
         messages.success(request, ngettext(
             "Booked: %(name)s has a place, and childcare for %(n)d child.",
             "Booked: %(name)s has a place, and childcare for %(n)d children.", booking.childcare_places)
             % {"name": name, "n": booking.childcare_places})
+    elif booking.status == Booking.Status.CONFIRMED and booking.companions:
+        messages.success(request, ngettext(
+            "Booked: %(name)s has a place, and %(n)d place for the person coming with them.",
+            "Booked: %(name)s has a place, and %(n)d places for the people coming with them.", booking.companions)
+            % {"name": name, "n": booking.companions})
     elif booking.status == Booking.Status.CONFIRMED:
         messages.success(request, _("Booked: %(name)s has a place.") % {"name": name})
     else:
         messages.warning(request, _waitlisted_notice(booking.person, childcare_full=booking.childcare_full))
-    return redirect(back)
 
 
-@require_POST
+@login_required
+def booking_detail(request, pk):
+    """The confirmation page after booking, and a booking's own page: what, when, where, how to cancel, the
+    calendar file."""
+    try:
+        booking = selectors.booking_for(access_for(request.user), pk)
+    except errors.DomainError:
+        raise Http404
+    return render(request, "activities/booking_detail.html", {
+        "booking": booking, "session": booking.session, "activity": booking.session.activity,
+        "cancel_url": reverse("activities:booking-cancel", kwargs={"pk": booking.pk}),
+        "ics_url": reverse("activities:booking-ics", kwargs={"pk": booking.pk}),
+        "cancellable": booking.status != Booking.Status.CANCELLED and booking.session.starts_at > timezone.now(),
+        "told_by": channel_for(booking.person)[0],
+    })
+
+
+def _cancel_confirmation(request, booking, *, action: str, back: str):
+    """"Cancel your place in X on D at T?" with one button: a tap on a list never cancels by itself."""
+    return render(request, "activities/booking_cancel.html", {
+        "booking": booking, "session": booking.session, "activity": booking.session.activity,
+        "action": action, "back": back,
+    })
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def booking_cancel(request, pk):
+    """GET: the confirmation step naming the session; POST: cancel."""
     access = access_for(request.user)
+    if request.method == "GET":
+        try:
+            booking = selectors.booking_for(access, pk)
+        except errors.DomainError:
+            raise Http404
+        back = safe_next_url(request, request.GET.get("next"), reverse("activities:booking", kwargs={"pk": pk}))
+        return _cancel_confirmation(request, booking, back=back,
+                                    action=reverse("activities:booking-cancel", kwargs={"pk": pk}))
     try:
         booking = services.cancel_booking(access=access, booking_id=pk)
     except errors.DomainError as exc:
@@ -256,6 +332,75 @@ def _feed_links(path: str) -> dict:
     webcal = ical.webcal_url(path)
     return {"feed_url": ical.feed_url(path), "feed_webcal": webcal,
             "feed_qr": mark_safe(ical.qr_svg(webcal, title=_("QR code of your calendar address")))}
+
+
+@require_POST
+def series_book(request, pk):
+    """Book every coming session of an activity's series (own booking, or staff for `person`): the page lists
+    each session's outcome."""
+    series_url = reverse("activities:activity", kwargs={"pk": pk})
+    if not request.user.is_authenticated:
+        return login_redirect(request, series_url)
+    access = access_for(request.user)
+    back = safe_next_url(request, request.POST.get("next"), series_url)
+    try:
+        outcomes = services.book_series(access=access, activity_id=pk, person_id=_posted_id(request.POST.get("person")),
+                                        companions=_posted_companions(request), confirm_clash=_clash_confirmed(request))
+    except BookingClash as exc:
+        return _clash_page(request, exc, action=reverse("activities:book-series", kwargs={"pk": pk}))
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(back)
+    booked = [o for o in outcomes if o.booking is not None]
+    confirmed = sum(o.booking.status == Booking.Status.CONFIRMED for o in booked)
+    messages.success(request, ngettext("%(n)d session booked.", "%(n)d sessions booked.", len(booked))
+                     % {"n": len(booked)})
+    return render(request, "activities/series_booked.html", {
+        "outcomes": outcomes, "activity": outcomes[0].session.activity, "confirmed": confirmed,
+        "waitlisted": len(booked) - confirmed, "back": back,
+    })
+
+
+def _booking_from_link(token):
+    try:
+        return links.booking_from_token(token)
+    except errors.DomainError:
+        raise Http404
+
+
+def booking_link(request, token):
+    """A booking seen from the signed link in its messages, without logging in: that booking only, and the
+    person's first name."""
+    booking = _booking_from_link(token)
+    return render(request, "activities/booking_detail.html", {
+        "booking": booking, "session": booking.session, "activity": booking.session.activity, "from_link": True,
+        "cancel_url": reverse("activities:booking-link-cancel", kwargs={"token": token}),
+        "ics_url": reverse("activities:booking-link-ics", kwargs={"token": token}),
+        "cancellable": booking.status != Booking.Status.CANCELLED and booking.session.starts_at > timezone.now(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def booking_link_cancel(request, token):
+    """The same confirmation step as for a logged-in person, then cancel by the link."""
+    booking = _booking_from_link(token)
+    page = reverse("activities:booking-link", kwargs={"token": token})
+    if request.method == "GET":
+        return _cancel_confirmation(request, booking, back=page,
+                                    action=reverse("activities:booking-link-cancel", kwargs={"token": token}))
+    try:
+        services.cancel_booking_from_link(token=token)
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The booking is cancelled. Thank you for freeing the place."))
+    return redirect(page)
+
+
+def booking_link_ics(request, token):
+    booking = _booking_from_link(token)
+    content = ical.calendar([booking.session], name=booking.session.activity.title)
+    return _ics_response(content, f"session-{booking.session_id}.ics")
 
 
 @require_POST
@@ -447,6 +592,7 @@ def activity_new(request):
                 occurrences=data["occurrences"], until=data["until"],
                 booking_opens_days_before=data["booking_opens_days_before"], facilitator=data["facilitator"],
                 childcare_places=data["childcare_places"], childcare_max_age=data["childcare_max_age"],
+                companion_places=data["companion_places"] or 0,
                 dates=dates,
             )
         except _Preview:
@@ -504,7 +650,7 @@ def activity_edit(request, pk):
     fields = ("title", "description", "language", "place", "accessibility_notes", "booking_opens_days_before",
               "facilitator")
     if not activity.is_support_group:
-        fields += ("childcare_places", "childcare_max_age")
+        fields += ("childcare_places", "childcare_max_age", "companion_places")
     form = ActivityForm(request.POST or None, hub=activity.hub, editing=True,
                         support_group=activity.is_support_group,
                         initial={name: getattr(activity, name) for name in fields})
