@@ -241,12 +241,51 @@ def drive(args, data) -> tuple[Recorder, float]:
     return recorder, time.perf_counter() - started
 
 
+def yardstick(base, clients: int, count: int) -> dict:
+    """The trivial request, `GET /api/v1/hubs` (anonymous, two small queries), `count` times from `clients` threads
+    released together, on the same server just before the load: the figures of the load are also given as a ratio
+    to it, so that a run on a busier or quieter host can be compared."""
+    import requests
+
+    lock, todo, latencies, errors = threading.Lock(), [count], [], []
+    barrier = threading.Barrier(clients + 1)
+
+    def client():
+        http = requests.Session()
+        barrier.wait()
+        while True:
+            with lock:
+                if todo[0] <= 0:
+                    return
+                todo[0] -= 1
+            started = time.perf_counter()
+            try:
+                ok = http.get(f"{base}/hubs", timeout=30).status_code == 200
+            except requests.RequestException:
+                ok = False
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                if not ok:
+                    errors.append(1)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {"rps": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
+            "p95": percentile(latencies, 95) * 1000, "errors": len(errors)}
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def report(recorder: Recorder, elapsed: float) -> int:
+def report(recorder: Recorder, elapsed: float, hubs: dict | None = None) -> int:
     total = sum(len(v) for v in recorder.latencies.values())
     print(f"\n{total} requests in {elapsed:.1f} s: {total / elapsed:.1f} requests/s")
     print(f"{'request':<18}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}  statuses")
@@ -261,6 +300,12 @@ def report(recorder: Recorder, elapsed: float) -> int:
     print(f"{'all':<18}{len(everything):>7}{statistics.median(everything) * 1000:>9.0f}"
           f"{percentile(everything, 95) * 1000:>9.0f}{percentile(everything, 99) * 1000:>9.0f}"
           f"{max(everything) * 1000:>9.0f}")
+    if hubs is not None:
+        print(f"GET /api/v1/hubs just before (yardstick): {hubs['rps']:.1f} requests/s, p50 {hubs['p50']:.0f} ms, "
+              f"p95 {hubs['p95']:.0f} ms, errors {hubs['errors']}; the load's ratio to it: throughput "
+              f"{total / elapsed / hubs['rps']:.2f}, p50 {statistics.median(everything) * 1000 / hubs['p50']:.1f}×, "
+              f"p95 {percentile(everything, 95) * 1000 / hubs['p95']:.1f}×")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
     print("opening rush: " + ", ".join(f"{k}: {n}" for k, n in sorted(recorder.rush.items(), key=str)))
     print(f"errors (5xx, timeouts, connection): {len(recorder.errors)}")
     for line in recorder.errors[:20]:
@@ -302,7 +347,9 @@ def main():
     database_url = recreate_database(args.server.rstrip("/"), args.database)
     env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "carehub.settings",
            "SECRET_KEY": "load-test-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0",
-           "CONN_MAX_AGE": "60"}
+           # Production settings name a mail server (nothing is sent: no worker runs during the load).
+           "EMAIL_URL": "smtp://127.0.0.1:1025", "DEFAULT_FROM_EMAIL": "carehub <no-reply@example.org>",
+           "SECURE_SSL_REDIRECT": "0", "CONN_MAX_AGE": "60"}  # plain HTTP on 127.0.0.1, as behind a TLS proxy
     os.environ.update(env)
     print(f"migrating {database_url} …")
     run_manage(env, "migrate", "--noinput")
@@ -311,12 +358,15 @@ def main():
           f"{len(data['desks'])} desks, {ITEMS} items, {BORROWERS} borrowers")
     server = start_gunicorn(env, args)
     try:
-        print(f"gunicorn: {args.workers} workers × {args.threads} threads; load for {args.duration} s …")
+        clients = args.caregivers + args.desks
+        hubs = yardstick(f"http://127.0.0.1:{args.port}/api/v1", clients, clients * 10)
+        print(f"gunicorn: {args.workers} workers × {args.threads} threads; load for {args.duration} s "
+              f"(load average {os.getloadavg()[0]:.1f}) …")
         recorder, elapsed = drive(args, data)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    errors = report(recorder, elapsed)
+    errors = report(recorder, elapsed, hubs)
     print(f"server log (tracebacks of any 5xx): {Path(os.environ.get('TMPDIR', '/tmp')) / 'carehub-load-gunicorn.log'}")
     breaches = check_afterwards(env, data["session"])
     sys.exit(1 if errors or breaches else 0)
