@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the request log line and the metrics see every answer (carehub/observability).
+    "carehub.observability.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -311,13 +313,26 @@ if REDIS_URL or TASKS_BACKEND == "rq":
             f"{setting} is set but the redis extra is not installed: pip install 'carehub[redis]' "
             "(or requirements/production.txt, which includes it)")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# --- observability (carehub/observability, docs/operations.md) ------------------------------------------
+# One JSON line per log record (LOG_FORMAT=text for a terminal), one per request; paths and query strings are
+# never written (feed secrets, searched names).
+from carehub.observability.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), fmt=os.environ.get("LOG_FORMAT", "json"))
+CSRF_FAILURE_VIEW = "carehub.observability.views.csrf_failure"
+# /metrics answers only clients connecting from these addresses directly (not through a proxy).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+# /readyz reports "degraded" when the oldest waiting task or due message is older than this.
+HEALTH_QUEUE_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_QUEUE_MAX_AGE_SECONDS", "900"))
+# A load balancer probes over plain HTTP on the app server's address: no redirect to HTTPS for these.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from carehub.observability import sentry  # noqa: E402
+
+    sentry.init(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                release=os.environ.get("SENTRY_RELEASE") or None,
+                traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))
 
 # --- domain ---------------------------------------------------------------------------------------------
 # The planners' figures are published through cell-key perturbation (carehub/insights/perturbation.py,

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from . import admin, views
 from .api import api
+from .observability import health, metrics
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,3 +36,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),  # carehub's own site: administrators only (carehub/admin.py)
     path("api/v1/", api.urls),
 ]
+
+# Health for load balancers and monitoring, metrics for operators only (docs/operations.md).
+urlpatterns += [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+]
+# The error pages, in the site's layout and the user's language (carehub/observability/views.py).
+handler403 = "carehub.observability.views.permission_denied"
+handler404 = "carehub.observability.views.page_not_found"
+handler500 = "carehub.observability.views.server_error"
