@@ -5,8 +5,12 @@ than duplicating it; SEQUENCE rises on every reschedule or cancellation and a ca
 feed with STATUS:CANCELLED. Times are in Europe/Madrid with its VTIMEZONE. Feeds never name participants.
 """
 
+import calendar as calendar_module
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
@@ -17,29 +21,6 @@ from carehub.timezones import LOCAL_TZ
 from .models import Session
 
 PRODID = "-//carehub//Vila Veina activities//EN"
-
-
-# Europe/Madrid as the EU rule (since 1996), the shape tzurl.org and most calendar servers publish. icalendar's
-# own VTIMEZONE lists every transition as RDATEs, which dateutil/vobject (and Outlook) ignore: they showed
-# every summer session an hour early.
-MADRID_VTIMEZONE = b"""BEGIN:VTIMEZONE\r
-TZID:Europe/Madrid\r
-BEGIN:DAYLIGHT\r
-TZOFFSETFROM:+0100\r
-TZOFFSETTO:+0200\r
-TZNAME:CEST\r
-DTSTART:19700329T020000\r
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
-END:DAYLIGHT\r
-BEGIN:STANDARD\r
-TZOFFSETFROM:+0200\r
-TZOFFSETTO:+0100\r
-TZNAME:CET\r
-DTSTART:19701025T030000\r
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
-END:STANDARD\r
-END:VTIMEZONE\r
-"""
 
 
 def feed_url(path: str) -> str:
@@ -61,12 +42,58 @@ def qr_svg(url: str, *, title: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
-@lru_cache(maxsize=1)
-def _vtimezone() -> bytes:
-    if settings.TIME_ZONE == "Europe/Madrid":
-        return MADRID_VTIMEZONE
-    # Building it walks the zone's transitions: do it once per process.
-    return Timezone.from_tzid(settings.TIME_ZONE).to_ical()
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _rule_day(year: int, month: int, nth: int, weekday: int) -> int:
+    """The day of the month of the `nth` (-1: last) `weekday` of a month."""
+    days = [d for d in range(1, calendar_module.monthrange(year, month)[1] + 1)
+            if date(year, month, d).weekday() == weekday]
+    return days[nth if nth < 0 else nth - 1]
+
+
+def yearly_vtimezone(tzid: str, *, year: int) -> bytes:
+    """A zone's VTIMEZONE as yearly rules (one STANDARD, one DAYLIGHT, each an RRULE), read from its changes in
+    `year`: the shape tzurl.org and most calendar servers publish, which every common reader handles (for
+    Europe/Madrid, the EU rule since 1996). icalendar's own block lists every transition as RDATEs, which
+    dateutil/vobject (and Outlook) read wrongly: they showed every summer session an hour off. A zone without
+    changes is one STANDARD. Changes are assumed to follow "the nth / last weekday of a month" (true of Europe
+    and the Americas); another pattern would be written as it fell that year."""
+    zone = ZoneInfo(tzid)
+    moment = datetime(year, 1, 1, tzinfo=dt_timezone.utc)
+    changes, before = [], moment.astimezone(zone).utcoffset()
+    while moment.year == year:  # every hour of the year, once per process (lru_cache below)
+        moment += timedelta(hours=1)
+        after = moment.astimezone(zone).utcoffset()
+        if after != before:
+            changes.append((moment, before, after))
+            before = after
+
+    def offset(delta: timedelta) -> str:
+        minutes = int(delta.total_seconds() // 60)
+        return f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{tzid}"]
+    if not changes:
+        standing = moment.astimezone(zone)
+        lines += ["BEGIN:STANDARD", "DTSTART:19700101T000000", f"TZOFFSETFROM:{offset(standing.utcoffset())}",
+                  f"TZOFFSETTO:{offset(standing.utcoffset())}", f"TZNAME:{standing.tzname()}", "END:STANDARD"]
+    for instant, before, after in changes:
+        wall = (instant + before).replace(tzinfo=None)  # the local time the change happens at, as the clock read
+        last = wall.day + 7 > calendar_module.monthrange(wall.year, wall.month)[1]
+        nth = -1 if last else (wall.day - 1) // 7 + 1
+        kind = "DAYLIGHT" if after > before else "STANDARD"
+        first = wall.replace(year=1970, day=_rule_day(1970, wall.month, nth, wall.weekday()))
+        lines += [f"BEGIN:{kind}", f"TZOFFSETFROM:{offset(before)}", f"TZOFFSETTO:{offset(after)}",
+                  f"TZNAME:{instant.astimezone(zone).tzname()}", f"DTSTART:{first:%Y%m%dT%H%M%S}",
+                  f"RRULE:FREQ=YEARLY;BYMONTH={wall.month};BYDAY={nth}{WEEKDAYS[wall.weekday()]}", f"END:{kind}"]
+    lines.append("END:VTIMEZONE")
+    return "".join(f"{line}\r\n" for line in lines).encode()
+
+
+@lru_cache(maxsize=4)
+def _vtimezone(tzid: str) -> bytes:
+    return yearly_vtimezone(tzid, year=date.today().year)
 
 
 def session_event(session: Session) -> Event:
@@ -99,7 +126,7 @@ def calendar(sessions, *, name: str) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
-    cal.add_component(Timezone.from_ical(_vtimezone()))
+    cal.add_component(Timezone.from_ical(_vtimezone(settings.TIME_ZONE)))
     for session in sessions:
         cal.add_component(session_event(session))
     return cal.to_ical()

@@ -1,7 +1,7 @@
 """The guarantee: a weekly 10:00 series across the March and October changes reads 10:00 Europe/Madrid in
 icalendar, vobject and recurring-ical-events, each reading the feed's own VTIMEZONE (yearly rules)."""
 
-from datetime import date, datetime, time, timezone as dt_timezone
+from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
 import icalendar
 import pytest
@@ -82,3 +82,19 @@ def test_recurring_ical_events_reads_every_session_at_10_madrid(client, hub, acr
     for session in across_both_changes:
         assert starts[session.uid].astimezone(LOCAL_TZ).time() == time(10)
         assert utc(starts[session.uid]) == utc(session.starts_at)
+
+
+@pytest.mark.parametrize("tzid", ["Europe/Madrid", "America/New_York", "Australia/Sydney", "Asia/Tokyo"])
+def test_the_yearly_rules_give_every_hour_of_the_year_its_zones_offset(tzid):
+    from zoneinfo import ZoneInfo
+
+    from activities.ical import yearly_vtimezone
+
+    block = icalendar.Timezone.from_ical(yearly_vtimezone(tzid, year=2027))
+    assert "RDATE" not in block.to_ical().decode()
+    assert len(block.subcomponents) == (1 if tzid == "Asia/Tokyo" else 2)
+    rules, zone = block.to_tz(), ZoneInfo(tzid)
+    moment = datetime(2027, 1, 1, tzinfo=dt_timezone.utc)
+    for _ in range(365 * 4):  # every six hours of 2027, on both sides of each change
+        assert moment.astimezone(rules).utcoffset() == moment.astimezone(zone).utcoffset(), moment
+        moment += timedelta(hours=6)
