@@ -3,6 +3,7 @@ like every row about a person, are never deleted here. Bookings are read-only: p
 the services, which keep each session's counter."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from carehub.admin import KeptHistoryAdmin, KeptRecordAdmin, ReadOnlyAdmin, site
 
@@ -19,7 +20,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Activity, site=site)
-class ActivityAdmin(KeptHistoryAdmin):
+class ActivityAdmin(TranslationAdmin, KeptHistoryAdmin):
     list_display = ("title", "hub", "kind", "language", "frequency", "capacity")
     list_filter = ("kind", "language", "hub")
     search_fields = ("title",)

@@ -82,9 +82,37 @@ class RecurrenceIn(Schema):
                                                                        "session (a skipped holiday included)")
 
 
-class ActivityIn(Schema):
+class ActivityTextsIn(Schema):
+    """The texts in each language. `title`, `description`, `place` and `accessibility_notes` are the Catalan
+    original (`title_ca`… too, which win when both are sent); `title_es`, `title_en`… their translations, shown
+    to Spanish and English readers. An empty translation shows the original."""
+
+    title_ca: str | None = Field(None, min_length=1, max_length=160)
+    title_es: str | None = Field(None, max_length=160)
+    title_en: str | None = Field(None, max_length=160)
+    description_ca: str | None = Field(None, max_length=5000)
+    description_es: str | None = Field(None, max_length=5000)
+    description_en: str | None = Field(None, max_length=5000)
+    place_ca: str | None = Field(None, max_length=200)
+    place_es: str | None = Field(None, max_length=200)
+    place_en: str | None = Field(None, max_length=200)
+    accessibility_notes_ca: str | None = Field(None, max_length=300)
+    accessibility_notes_es: str | None = Field(None, max_length=300)
+    accessibility_notes_en: str | None = Field(None, max_length=300)
+
+
+def _originals(changes: dict) -> dict:
+    """`title_ca` and the like sent: they are the original, which the service names `title`."""
+    for field in services.TRANSLATED_ACTIVITY_FIELDS:
+        original = changes.pop(f"{field}_ca", None)
+        if original is not None:
+            changes[field] = original
+    return changes
+
+
+class ActivityIn(ActivityTextsIn):
     hub: str = Field(..., max_length=80)
-    title: str = Field(..., min_length=1, max_length=160)
+    title: str | None = Field(None, min_length=1, max_length=160, description="In Catalan; or send title_ca")
     kind: ActivityKind
     language: Language = Language.CATALAN
     capacity: int = Field(..., ge=1, le=10000)
@@ -103,7 +131,7 @@ class ActivityIn(Schema):
                                   description="People who may come with each booking (each takes a place); 0: none")
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(ActivityTextsIn):
     """Only what is sent changes. New childcare places apply to the coming sessions."""
 
     title: str | None = Field(None, min_length=1, max_length=160)
@@ -250,9 +278,11 @@ def create_activity(request, payload: ActivityIn):
                                           field="facilitator")
     recurrence = payload.recurrence
     activity = services.create_activity(
-        access=access, hub=hub, title=payload.title, kind=payload.kind, language=payload.language,
+        access=access, hub=hub, title=payload.title_ca or payload.title, kind=payload.kind,
+        language=payload.language, translations=payload.dict(),
         capacity=payload.capacity, starts_at=aware(payload.starts_at), ends_at=aware(payload.ends_at),
-        description=payload.description, place=payload.place, accessibility_notes=payload.accessibility_notes,
+        description=payload.description_ca or payload.description, place=payload.place_ca or payload.place,
+        accessibility_notes=payload.accessibility_notes_ca or payload.accessibility_notes,
         booking_opens_days_before=payload.booking_opens_days_before, facilitator=facilitator,
         frequency=recurrence.frequency if recurrence else Frequency.ONCE,
         occurrences=recurrence.count if recurrence else None, until=recurrence.until if recurrence else None,
@@ -269,7 +299,7 @@ def update_activity(request, activity_id: int, payload: ActivityPatch):
     """Change an activity (coordinator of the hub): what is sent, e.g. `{"childcare_places": 6,
     "childcare_max_age": 10}`. 409 `childcare_below_booked` when a coming session has more children booked or
     waiting than the new number."""
-    changes = payload.dict(exclude_unset=True)
+    changes = _originals(payload.dict(exclude_unset=True))
     # null clears these two (booking opens at once, no age limit yet); for the others it means "unchanged".
     nullable = {"booking_opens_days_before", "childcare_max_age"}
     changes = {name: (value.value if hasattr(value, "value") else value) for name, value in changes.items()

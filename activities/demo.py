@@ -36,6 +36,23 @@ MONTHLY_TALKS = [
     "Prevenir caigudes a casa", "El dol quan la persona cuidada mor", "Tecnologia que ajuda a cuidar",
     "Descans i respir: serveis del barri", "Parlem de la incontinència", "Cuidar a distància",
 ]
+# The same talks in Spanish and in English (the programme's texts are typed in Catalan, then translated).
+MONTHLY_TALKS_ES = [
+    "Derechos de las personas cuidadoras", "Alimentación y disfagia en casa", "Cómo pedir la Ley de dependencia",
+    "Cuidar sin dejar de cuidarse", "Primeros auxilios para cuidadoras", "Medicación: cómo organizarla",
+    "Prevenir caídas en casa", "El duelo cuando la persona cuidada muere", "Tecnología que ayuda a cuidar",
+    "Descanso y respiro: servicios del barrio", "Hablemos de la incontinencia", "Cuidar a distancia",
+]
+MONTHLY_TALKS_EN = [
+    "Caregivers' rights", "Eating and swallowing difficulties at home", "How to apply under the Dependency Act",
+    "Caring without forgetting yourself", "First aid for caregivers", "Medication: how to organise it",
+    "Preventing falls at home", "Grief when the person you cared for dies", "Technology that helps you care",
+    "Rest and respite: services in the neighbourhood", "Let's talk about incontinence", "Caring from a distance",
+]
+TALK_DESCRIPTION = {
+    "description_es": "Charla abierta a todas las personas cuidadoras del barrio.",
+    "description_en": "An open talk for every caregiver in the neighbourhood.",
+}
 CANCEL_SHARE = 0.07  # booked places given up before the session
 NO_SHOW_SHARE = 0.13
 
@@ -70,6 +87,16 @@ def load(ctx) -> None:
             description="Una hora i mitja caminant a ritme tranquil, amb parades. Per a persones cuidadores i "
                         "les persones que cuiden, si poden caminar.",
             accessibility_notes="Recorregut pla, apte per a cadira de rodes.",
+            translations={
+                "title_es": "Paseo saludable por el barrio", "title_en": "Healthy walk around the neighbourhood",
+                "place_es": f"Salida desde {hub.community_space}", "place_en": f"Starting from {hub.community_space}",
+                "description_es": "Una hora y media caminando a ritmo tranquilo, con paradas. Para personas "
+                                  "cuidadoras y las personas a las que cuidan, si pueden caminar.",
+                "description_en": "An hour and a half of walking at an easy pace, with stops. For caregivers and "
+                                  "the people they care for, if they can walk.",
+                "accessibility_notes_es": "Recorrido llano, apto para silla de ruedas.",
+                "accessibility_notes_en": "A flat route, suitable for wheelchairs.",
+            },
         )
 
         talk_day = _next_weekday(today + timedelta(days=3 + index % 4), 3)  # a Thursday
@@ -80,6 +107,16 @@ def load(ctx) -> None:
             description="Xerrada amb una infermera especialista: comunicació, rutines, seguretat a casa i "
                         "com cuidar-se un mateix. Hi haurà temps per a preguntes.",
             accessibility_notes="Bucle magnètic. Accés sense graons.",
+            translations={
+                "title_es": "Cuidar a una persona con demencia: el día a día",
+                "title_en": "Caring for someone with dementia: day to day",
+                "description_es": "Charla con una enfermera especialista: comunicación, rutinas, seguridad en "
+                                  "casa y cómo cuidarse uno mismo. Habrá tiempo para preguntas.",
+                "description_en": "A talk with a specialist nurse: communication, routines, safety at home and "
+                                  "looking after yourself. There will be time for questions.",
+                "accessibility_notes_es": "Bucle magnético. Acceso sin escalones.",
+                "accessibility_notes_en": "Induction loop. Step-free access.",
+            },
         )
 
         workshop_day = _next_weekday(today, 4)  # Friday
@@ -88,6 +125,14 @@ def load(ctx) -> None:
             language="es" if index % 2 else "ca", capacity=8, starts_at=_at(workshop_day, 10),
             ends_at=_at(workshop_day, 12), frequency=Frequency.FORTNIGHTLY, occurrences=3,
             description="Com ajudar a aixecar-se, asseure's i canviar de posició sense fer-se mal a l'esquena.",
+            translations={
+                "title_es": "Taller: movilizaciones y transferencias seguras",
+                "title_en": "Workshop: moving and transferring someone safely",
+                "description_es": "Cómo ayudar a levantarse, sentarse y cambiar de posición sin hacerse daño en "
+                                  "la espalda.",
+                "description_en": "How to help someone stand up, sit down and change position without hurting "
+                                  "your back.",
+            },
         )
 
         card_day = _next_weekday(today + timedelta(days=14), 0)  # a Monday, in a few weeks
@@ -95,6 +140,8 @@ def load(ctx) -> None:
             access=admin, hub=hub, title="La Targeta Cuidadora: què és i com demanar-la", kind=ActivityKind.TALK,
             language="ca", capacity=25, starts_at=_at(card_day, 17), ends_at=_at(card_day, 18),
             booking_opens_days_before=21, childcare_places=6, childcare_max_age=10,
+            translations={"title_es": "La Tarjeta Cuidadora: qué es y cómo pedirla",
+                          "title_en": "The Carer's Card: what it is and how to apply"},
         )
 
         group_day = _next_weekday(today, 2)  # Wednesday
@@ -104,6 +151,13 @@ def load(ctx) -> None:
             ends_at=_at(group_day, 18, 30), frequency=Frequency.WEEKLY, occurrences=WEEKS,
             description="Un espai tancat i confidencial per compartir el que suposa cuidar, amb una psicòloga.",
             facilitator=facilitator if hub.pk == ctx.first_hub.pk else None,
+            translations={
+                "title_es": "Grupo de apoyo emocional para personas cuidadoras",
+                "title_en": "Emotional support group for caregivers",
+                "description_es": "Un espacio cerrado y confidencial para compartir lo que supone cuidar, con "
+                                  "una psicóloga.",
+                "description_en": "A closed, confidential space to share what caring means, with a psychologist.",
+            },
         )
         _coming_weeks(ctx, hub, admin.user, walk, talk, workshop)
         _past_year(ctx, hub, admin.user, walk, workshop, group)
@@ -197,10 +251,12 @@ def _past_year(ctx, hub, admin, walk, workshop, group) -> None:
         if starts_at < ctx.history_starts or starts_at > now - timedelta(hours=3):
             continue
         capacity = rng.choice((12, 15, 20))
-        talk = Activity(hub=hub, title=MONTHLY_TALKS[month % len(MONTHLY_TALKS)], kind=ActivityKind.TALK,
+        which = month % len(MONTHLY_TALKS)
+        talk = Activity(hub=hub, title_ca=MONTHLY_TALKS[which], title_es=MONTHLY_TALKS_ES[which],
+                        title_en=MONTHLY_TALKS_EN[which], kind=ActivityKind.TALK,
                         language=rng.choice(["ca", "ca", "es"]), capacity=capacity, created_by=admin,
                         created_at=starts_at - timedelta(days=35),
-                        description="Xerrada oberta a totes les persones cuidadores del barri.")
+                        description_ca="Xerrada oberta a totes les persones cuidadores del barri.", **TALK_DESCRIPTION)
         talks.append((talk, starts_at, capacity + rng.randint(5, 12)))
     ctx.bulk(Activity, [talk for talk, _starts, _demand in talks], user=admin)
     for talk, starts_at, demand in talks:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
+from carehub.content import add_translated_fields
 from carehub.forms import DateInput, TimeInput
 from carehub.models import Language, Role
 from carehub.timezones import local_datetime
@@ -95,6 +96,8 @@ class ActivityForm(SessionTimesMixin, forms.Form):
 
     def __init__(self, *args, hub=None, editing=False, support_group=False, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in ("title", "description", "place", "accessibility_notes"):
+            add_translated_fields(self, field)  # Catalan (required for the title), Spanish, English
         if support_group:  # joined, not booked: there is no booking to ask for childcare with
             del self.fields["childcare_places"], self.fields["childcare_max_age"]
         if hub is not None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from carehub import content
 from carehub.models import Hub, Language, Person, new_record_key
 
 
@@ -93,7 +94,10 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    # The texts in each language (activities/translation.py) are added to the model after its history table
+    # is made: the history keeps who changed what, with the texts as read in the language of that request.
+    history = HistoricalRecords(
+        excluded_fields=content.language_columns(("title", "description", "place", "accessibility_notes")))
 
     class Meta:
         ordering = ["title", "id"]

@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carehub import errors, permissions, selectors as core_selectors
+from carehub import content, errors, permissions, selectors as core_selectors
 from carehub.locking import lock_row, lock_rows
 from carehub.models import Hub, Language, Person, Role, StaffRole
 from carehub.notifications import notify
@@ -45,7 +45,11 @@ from .models import (
     GroupAttendance, GroupMembership, Session,
 )
 
+# The texts coordinators enter in Catalan (the original, `title`…) and translate (`title_es`, `title_en`…).
+TRANSLATED_ACTIVITY_FIELDS = ("title", "description", "place", "accessibility_notes")
+TRANSLATED_ACTIVITY_COLUMNS = tuple(content.translation_columns(TRANSLATED_ACTIVITY_FIELDS))
 EDITABLE_ACTIVITY_FIELDS = (
+    *TRANSLATED_ACTIVITY_COLUMNS,
     "title", "description", "place", "language", "accessibility_notes", "booking_opens_days_before", "facilitator",
     "childcare_places", "childcare_max_age", "companion_places",
 )
@@ -287,6 +291,7 @@ def create_activity(
     until: date | None = None,
     booking_opens_days_before: int | None = None,
     facilitator=None,
+    translations: dict | None = None,
     childcare_places: int = 0,
     childcare_max_age: int | None = None,
     include_holidays: bool = False,
@@ -335,6 +340,12 @@ def create_activity(
         facilitator=_check_facilitator(hub, facilitator, kind), created_by=access.user,
         childcare_places=childcare_places, childcare_max_age=childcare_max_age,
     )
+    # title, description… are the Catalan original; `translations` the Spanish and English (title_es…).
+    for column, text in content.texts_in_languages(
+        {"title": title, "description": description, "place": place, "accessibility_notes": accessibility_notes},
+        translations,
+    ).items():
+        setattr(activity, column, text)
     planned = _chosen_dates(recurrence.plan(starts_at=starts_at, ends_at=ends_at, frequency=frequency,
                                             occurrences=occurrences, until=until,
                                             skip_holidays=not include_holidays), dates)
@@ -392,6 +403,7 @@ def update_activity(*, access: Access, activity_id: int, **changes) -> Activity:
         raise errors.ValidationFailed(code="field_not_editable", field=sorted(unknown)[0])
     if "title" in changes and not (changes["title"] or "").strip():
         raise errors.ValidationFailed(_("Enter a title."), code="title_required", field="title")
+    changes = content.by_column(changes, TRANSLATED_ACTIVITY_FIELDS)  # `title` is the Catalan original
     if "facilitator" in changes:
         changes["facilitator"] = _check_facilitator(activity.hub, changes["facilitator"], activity.kind)
     childcare = changes.get("childcare_places", activity.childcare_places)

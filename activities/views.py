@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import errors, permissions
 from carehub import selectors as core_selectors
+from carehub.content import form_initial
 from carehub.forms import PersonSearchForm, add_domain_error
 from carehub.models import Role
 from carehub.notifications.services import channel_for
@@ -587,7 +588,7 @@ def activity_new(request):
             activity = services.create_activity(
                 access=access, hub=hub, title=data["title"], kind=data["kind"], language=data["language"],
                 description=data["description"], place=data["place"],
-                accessibility_notes=data["accessibility_notes"], capacity=data["capacity"],
+                accessibility_notes=data["accessibility_notes"], translations=data, capacity=data["capacity"],
                 starts_at=data["starts_at"], ends_at=data["ends_at"], frequency=data["frequency"],
                 occurrences=data["occurrences"], until=data["until"],
                 booking_opens_days_before=data["booking_opens_days_before"], facilitator=data["facilitator"],
@@ -648,12 +649,12 @@ def activity_edit(request, pk):
     if activity is None or not permissions.can_coordinate(access, activity.hub_id):
         raise Http404
     fields = ("title", "description", "language", "place", "accessibility_notes", "booking_opens_days_before",
-              "facilitator")
+              "facilitator", *services.TRANSLATED_ACTIVITY_COLUMNS)
     if not activity.is_support_group:
         fields += ("childcare_places", "childcare_max_age", "companion_places")
     form = ActivityForm(request.POST or None, hub=activity.hub, editing=True,
                         support_group=activity.is_support_group,
-                        initial={name: getattr(activity, name) for name in fields})
+                        initial=form_initial(activity, fields))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_activity(access=access, activity_id=activity.pk,

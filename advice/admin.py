@@ -4,6 +4,7 @@ never deleted here. Appointments are read-only: booking, cancelling and outcomes
 them, through the pages or the API."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from carehub.admin import KeptHistoryAdmin, ReadOnlyAdmin, site
 
@@ -11,7 +12,7 @@ from .models import AdviceService, Appointment, Availability, AvailabilityExcept
 
 
 @admin.register(AdviceService, site=site)
-class AdviceServiceAdmin(KeptHistoryAdmin):
+class AdviceServiceAdmin(TranslationAdmin, KeptHistoryAdmin):
     list_display = ("name", "hub", "kind", "appointment_minutes", "buffer_minutes", "is_active")
     list_filter = ("kind", "is_active", "hub")
     search_fields = ("name",)

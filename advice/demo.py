@@ -18,8 +18,17 @@ from carehub.models import Role, StaffRole
 from . import selectors
 from .models import AdviceService, Appointment, Availability, CaseNote, Mode, ServiceKind
 
-LEGAL = ("Assessorament jurídic", "Dret de família, herències, dependència, contractes de cura.")
-EMPLOYMENT = ("Assessorament laboral", "Contractes de treballadores de la llar i de cura, drets, atur.")
+# (name, description) in Catalan, the original, then Spanish and English.
+LEGAL = {
+    "ca": ("Assessorament jurídic", "Dret de família, herències, dependència, contractes de cura."),
+    "es": ("Asesoramiento jurídico", "Derecho de familia, herencias, dependencia, contratos de cuidados."),
+    "en": ("Legal advice", "Family law, inheritance, dependency, care contracts."),
+}
+EMPLOYMENT = {
+    "ca": ("Assessorament laboral", "Contractes de treballadores de la llar i de cura, drets, atur."),
+    "es": ("Asesoramiento laboral", "Contratos de trabajadoras del hogar y de cuidados, derechos, paro."),
+    "en": ("Employment advice", "Contracts for home and care workers, rights, unemployment."),
+}
 PAST_FILL = 0.75  # share of the past year's slots that someone booked…
 MONTHLY_CAP = 18  # …up to this many a month at a hub (the hubs with several advisors' hours fill less)
 PAST_REASONS = ["", "", "Herència i habitatge", "Contracte de la cuidadora", "Incapacitació i tutela",
@@ -27,8 +36,10 @@ PAST_REASONS = ["", "", "Herència i habitatge", "Contracte de la cuidadora", "I
 
 
 def _service(hub, kind, minutes=45, buffer=15, **fields):
-    name, description = LEGAL if kind == ServiceKind.LEGAL else EMPLOYMENT
-    service = AdviceService(hub=hub, kind=kind, name=name, description=description, appointment_minutes=minutes,
+    texts = LEGAL if kind == ServiceKind.LEGAL else EMPLOYMENT
+    for code, (name, description) in texts.items():
+        fields[f"name_{code}"], fields[f"description_{code}"] = name, description
+    service = AdviceService(hub=hub, kind=kind, appointment_minutes=minutes,
                             buffer_minutes=buffer, in_person=True, by_phone=True, **fields)
     service.save()
     return service

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from carehub.forms import DateInput, TimeInput
+from carehub.content import add_translated_fields
 from carehub.models import Hub, OpeningBlock
 
 from .models import AdviceService, Appointment, AvailabilityException, ServiceKind
@@ -116,3 +117,8 @@ class ServiceForm(forms.Form):
         help_text=_("0 lets people cancel online until the appointment starts."),
     )
     is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("name", "description"):
+            add_translated_fields(self, field)  # Catalan (required for the name), Spanish, English

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from carehub import content
 from carehub.models import Hub, OpeningBlock, Person, new_record_key
 
 Weekday = OpeningBlock.Weekday
@@ -58,7 +59,9 @@ class AdviceService(models.Model):
     is_active = models.BooleanField(_("offered"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    # The texts in each language (advice/translation.py) are added to the model after its history table is
+    # made: the history keeps who changed what, with the texts as read in the language of that request.
+    history = HistoricalRecords(excluded_fields=content.language_columns(("name", "description")))
 
     class Meta:
         ordering = ["hub__name", "kind", "name"]

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carehub import permissions
+from carehub import content, permissions
 from carehub import selectors as core_selectors
 from carehub.locking import lock_row
 from carehub.models import Hub, Person, Role, StaffRole
@@ -285,7 +285,9 @@ def save_case_note(*, access: Access, appointment_id: int, text: str) -> Appoint
 
 # --- services and availability (coordinators, advisors) -------------------------------------------------
 SERVICE_FIELDS = ("kind", "name", "description", "appointment_minutes", "buffer_minutes", "in_person", "by_phone",
-                  "by_video", "cancel_notice_hours", "is_active")
+                  "by_video", "cancel_notice_hours", "is_active",
+                  # `name` is the Catalan original; name_es, name_en… its translations (carehub/content.py)
+                  *content.translation_columns(("name", "description")))
 
 
 def _clean_service(fields: dict) -> None:
@@ -311,7 +313,7 @@ def create_service(*, access: Access, hub: Hub, **fields) -> AdviceService:
                                       code="services_forbidden")
     fields = {key: value for key, value in fields.items() if key in SERVICE_FIELDS}
     _clean_service(fields)
-    service = AdviceService(hub=hub, **fields)
+    service = AdviceService(hub=hub, **content.by_column(fields, ("name", "description")))
     service.save()
     return service
 
@@ -322,10 +324,10 @@ def update_service(*, access: Access, service_id: int, **fields) -> AdviceServic
     service = lock_row(selectors.services_manageable_by(access).filter(pk=service_id))
     if service is None:
         raise errors.NotFound(_("No such advice service."), code="service_not_found")
-    for key, value in fields.items():
-        if key in SERVICE_FIELDS:
+    _clean_service({**content.form_initial(service, SERVICE_FIELDS), **fields})
+    for key, value in content.by_column(fields, ("name", "description")).items():
+        if key in SERVICE_FIELDS or key in ("name_ca", "description_ca"):
             setattr(service, key, value)
-    _clean_service({key: getattr(service, key) for key in SERVICE_FIELDS})
     service.save()
     return service
 

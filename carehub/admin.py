@@ -16,6 +16,7 @@ here, and their pages say where a person's data is removed: the person's privacy
 
 from django.contrib import admin
 from django.urls import reverse
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ApiToken, Hub, OpeningBlock, Person, PrivacyRecord, StaffRole
@@ -94,7 +95,7 @@ class OpeningBlockInline(admin.TabularInline):
 
 
 @admin.register(Hub, site=site)
-class HubAdmin(admin.ModelAdmin):
+class HubAdmin(TranslationAdmin):
     list_display = ("name", "district", "population", "community_space", "is_active")
     list_filter = ("district", "is_active")
     search_fields = ("name", "slug")

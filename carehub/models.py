@@ -60,6 +60,9 @@ class Hub(models.Model):
     community_space = models.CharField(
         _("community space"), max_length=160, help_text=_("Where the hub is, e.g. a library or a civic centre.")
     )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the hub offers and who it is for, in a few lines.")
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("open"), default=True)

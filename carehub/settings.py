@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "news",
     "guidance",
     "carehub.insights",
+    # Before the admin, as its docs require: it patches the admin's model forms (docs/translation.md).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -172,6 +174,11 @@ LANGUAGE_CODE = "ca"
 LANGUAGES = [("ca", _("Catalan")), ("es", _("Spanish")), ("en", _("English"))]
 # Each app keeps its catalogue in <app>/locale (see `make messages`).
 LOCALE_PATHS: list = []
+# Catalogue content (item types, advice services, activities, hubs) in the three languages: Catalan is the
+# original, the one coordinators must fill in; an empty language shows the original, marked with its lang
+# ({% content %} in carehub/templatetags/content.py). See docs/translation.md.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ca"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ca", "es", "en")}
 TIME_ZONE = "Europe/Madrid"
 # Public holidays series skip by default (carehub/holidays.py): Catalonia's from the `holidays` package, plus the
 # city's two local ones, as "MM-DD" or "easter+N" rules with an English name (Barcelona: Whit Monday, La Mercè).

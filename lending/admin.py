@@ -3,6 +3,7 @@ and, like every row about a person, are never deleted here; status changes belon
 the admin keeps status read-only on items and loans."""
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from carehub.admin import KeptHistoryAdmin, KeptRecordAdmin, site
 
@@ -10,7 +11,7 @@ from .models import Cleaning, Hold, HoldReorder, Item, ItemType, Loan, LoanRemin
 
 
 @admin.register(ItemType, site=site)
-class ItemTypeAdmin(admin.ModelAdmin):
+class ItemTypeAdmin(TranslationAdmin):  # name_ca, name_es… (docs/translation.md)
     list_display = ["name", "category", "default_loan_days", "needs_cleaning", "requires_referral", "deposit_eur"]
     list_filter = ["category", "needs_cleaning", "requires_referral"]
     search_fields = ["name"]

@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from carehub import errors
 from carehub.api_auth import caller
+from carehub.content import translated
 from carehub.schemas import ErrorOut
 from carehub.selectors import hub_by_slug
 
@@ -291,7 +292,7 @@ def availability(request, hub: str | None = Query(None, max_length=80), type: in
         raise errors.NotFound(_("No such item type."), code="item_type_not_found")
     return [
         {"hub": row["hub__slug"], "hub_name": row["hub__name"], "type_id": row["item_type_id"],
-         "type": row["item_type__name"], "available": row["available"]}
+         "type": translated(row, "item_type__name")[0], "available": row["available"]}
         for row in selectors.availability(hub=hub_obj, item_type=item_type)
     ]
 

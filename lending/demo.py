@@ -28,7 +28,8 @@ from .models import (
     ReturnCondition,
 )
 
-# Names in Catalan, the hubs' first language (item types are data, not interface strings).
+# Names in Catalan, the hubs' first language and the original (item types are data, not interface strings);
+# their Spanish and English in TRANSLATIONS.
 # (code, name, category, loan days, needs cleaning, referral, max age years, safety check days, deposit)
 TYPES = [
     ("WC", "Cadira de rodes plegable", Category.MOBILITY, 180, True, False, None, None, "30"),
@@ -44,6 +45,34 @@ TYPES = [
     ("CB", "Bressol", Category.CHILDREN, 180, True, False, None, None, "0"),
     ("CS", "Cadira infantil per al cotxe", Category.CHILDREN, 180, True, False, 10, None, "15"),
 ]
+
+# The same types in Spanish and English, with a line on each for the catalogue (ca, es, en).
+TRANSLATIONS = {
+    "WC": ("Silla de ruedas plegable", "Folding wheelchair"),
+    "WF": ("Andador con ruedas", "Wheeled walker"),
+    "CR": ("Muletas (par)", "Crutches (pair)"),
+    "WS": ("Bastón", "Walking stick"),
+    "SC": ("Silla de ducha", "Shower chair"),
+    "TB": ("Banco de transferencia para la bañera", "Bath transfer bench"),
+    "TS": ("Elevador de inodoro", "Raised toilet seat"),
+    "PB": ("Cama articulada eléctrica", "Electric adjustable bed"),
+    "PL": ("Grúa de transferencia", "Patient hoist"),
+    "AM": ("Colchón antiescaras", "Pressure-relief mattress"),
+    "CB": ("Cuna", "Cot"),
+    "CS": ("Silla infantil para el coche", "Child car seat"),
+}
+DESCRIPTIONS = {
+    "WC": ("Per a sortides i trajectes curts; es plega per dur-la al cotxe.",
+           "Para salidas y trayectos cortos; se pliega para llevarla en el coche.",
+           "For outings and short trips; it folds to fit in a car."),
+    "PB": ("Amb somier de tres trams i barana; us l'instal·lem a casa.",
+           "Con somier de tres tramos y barandilla; os la instalamos en casa.",
+           "With a three-section base and side rails; we set it up at home."),
+    "PL": ("Per aixecar i traslladar una persona del llit a la cadira amb seguretat.",
+           "Para levantar y trasladar a una persona de la cama a la silla con seguridad.",
+           "To lift a person safely from the bed to a chair."),
+    "CS": ("Grup 1-2-3, de 9 a 36 kg.", "Grupo 1-2-3, de 9 a 36 kg.", "Group 1-2-3, from 9 to 36 kg."),
+}
 
 NEEDS = {
     Category.MOBILITY: NeedCategory.MOBILITY,
@@ -127,11 +156,12 @@ def load(ctx) -> None:
     now = ctx.now
     types = {}
     for code, name, category, days, cleaning, referral, max_age, safety, deposit in TYPES:
+        name_es, name_en = TRANSLATIONS[code]
+        description = dict(zip(("description_ca", "description_es", "description_en"), DESCRIPTIONS.get(code, ())))
         types[code] = ItemType.objects.create(
-            name=name, category=category, default_loan_days=days, needs_cleaning=cleaning,
-            requires_referral=referral, max_age_years=max_age, safety_check_every_days=safety,
-            deposit_eur=Decimal(deposit),
-            description="",
+            name_ca=name, name_es=name_es, name_en=name_en, category=category, default_loan_days=days,
+            needs_cleaning=cleaning, requires_referral=referral, max_age_years=max_age,
+            safety_check_every_days=safety, deposit_eur=Decimal(deposit), **description,
         )
     desk_by_hub = {role.hub_id: role.user for role in StaffRole.objects.filter(role=Role.DESK).select_related("user")}
     fallback = ctx.users.get("admin")

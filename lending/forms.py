@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carehub.forms import DateInput
+from carehub.content import ContentSelect
 from carehub.models import Hub
 
 from .errors import InvalidAssetTag
@@ -116,7 +117,7 @@ class LabelSheetForm(forms.Form):
     hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.none(), required=False,
                                  to_field_name="slug", empty_label=_("All my hubs"))
     type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all(), required=False,
-                                  empty_label=_("All types"))
+                                  empty_label=_("All types"), widget=ContentSelect)
     skip = forms.IntegerField(label=_("Labels already used on the first sheet"), required=False, min_value=0,
                               max_value=LABELS_PER_SHEET - 1, initial=0)
 
@@ -203,10 +204,10 @@ class AvailabilityForm(forms.Form):
     hub = forms.ModelChoiceField(label=_("Hub"), queryset=Hub.objects.filter(is_active=True), required=False,
                                  to_field_name="slug", empty_label=_("All hubs"))
     type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all(), required=False,
-                                  empty_label=_("All types"))
+                                  empty_label=_("All types"), widget=ContentSelect)
 
 
 class JoinWaitlistForm(forms.Form):
-    item_type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all())
+    item_type = forms.ModelChoiceField(label=_("Type of item"), queryset=ItemType.objects.all(), widget=ContentSelect)
     need_category = forms.ChoiceField(label=_("What it is for"), choices=NeedCategory.choices,
                                       initial=NeedCategory.OTHER, help_text=_("In broad terms; no medical details."))

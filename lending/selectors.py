@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from carehub import errors, permissions
+from carehub import content, errors, permissions
 from carehub.models import Hub, Person
 from carehub.permissions import Access
 from carehub.timezones import day_bounds
@@ -305,8 +305,10 @@ def availability(*, hub=None, item_type=None, day: date | None = None) -> QueryS
         items = items.filter(hub=hub)
     if item_type is not None:
         items = items.filter(item_type=item_type)
+    # The type's name in each language: the page and the API show the reader's ({% content %}).
+    names = [f"item_type__name_{code}" for code in content.LANGUAGES]
     return (
-        items.values("hub__slug", "hub__name", "item_type_id", "item_type__name", "item_type__category")
+        items.values("hub__slug", "hub__name", "item_type_id", "item_type__name", *names, "item_type__category")
         .annotate(available=Count("id"))
         .order_by("hub__name", "item_type__category", "item_type__name")
     )

@@ -324,3 +324,12 @@ def test_a_walk_in_from_the_waitlist_needs_room_for_the_whole_party(hub, time_ma
     with pytest.raises(activity_errors.SessionFull):
         services.record_walk_in(access=access_for(coordinator), session_id=session.pk, person_id=person.pk)
     assert Session.objects.get(pk=session.pk).confirmed_count == 1
+
+
+def test_the_desk_sees_each_bookings_companions(hub):
+    coordinator = coordinator_of(hub)
+    session = with_companions(make_session(hub, capacity=3, coordinator=coordinator))
+    book(english(hub)[0], session, companions=2)
+    book(english(hub)[0], session, companions=1)   # waits
+    html = client_for(coordinator).get(session.get_absolute_url()).content.decode()
+    assert "+ 2 companions" in html and "+ 1 companion<" in html and "Booked: 3 of 3" in html

@@ -129,12 +129,12 @@ def test_coordinator_programmes_a_weekly_series_through_the_page(hub):
         "start_time": "10:00", "end_time": "11:30", "frequency": "weekly", "occurrences": 4,
     }
     preview = client.post(reverse("activities:activity-new"), fields)  # a series shows its dates first
-    assert preview.status_code == 200 and not Activity.objects.filter(title="Caminada").exists()
+    assert preview.status_code == 200 and not Activity.objects.filter(title_ca="Caminada").exists()
     plan = preview.context["series_form"]
     response = client.post(reverse("activities:activity-new"), {
         **fields, "save_series": "1", "plan": plan.signature, "dates": plan.fields["dates"].initial})
     assert response.status_code == 302, response.content.decode()[:2000]
-    activity = Activity.objects.get(title="Caminada")
+    activity = Activity.objects.get(title_ca="Caminada")  # typed as the Catalan original
     assert activity.sessions.count() == 4
     assert client.get(response["Location"]).status_code == 200
     session = activity.sessions.order_by("starts_at").first()

@@ -38,7 +38,7 @@ def test_demo_loads_a_programme_with_full_sessions_groups_and_seats_for_the_care
     load_demo()
     from carehub.models import Hub, Person
     hubs = Hub.objects.count()
-    assert Activity.objects.filter(title__icontains="demència").count() == hubs
+    assert Activity.objects.filter(title_ca__icontains="demència").count() == hubs  # the Catalan original
     assert Activity.objects.filter(kind=ActivityKind.SUPPORT_GROUP).count() == hubs
     assert Activity.objects.filter(kind=ActivityKind.OUTDOOR).count() == hubs
     assert GroupMembership.objects.filter(status="member").exists()

@@ -28,6 +28,17 @@ from carehub.notifications import phones
 from carehub.registry import hooks
 
 FIXTURES = settings.BASE_DIR / "fixtures"
+# What every demo hub says of itself, in the three languages (catalogue content: docs/translation.md). The
+# community spaces keep their Catalan names, the ones on the city's signs: shown marked lang="ca".
+HUB_DESCRIPTION = {
+    "description_ca": "Un espai del barri per a les persones que cuiden d'un familiar, d'un infant o d'una persona "
+                      "gran: préstec de material, activitats, grups de suport i assessorament, sense cita prèvia.",
+    "description_es": "Un espacio del barrio para las personas que cuidan de un familiar, de un niño o de una "
+                      "persona mayor: préstamo de material, actividades, grupos de apoyo y asesoramiento, sin cita "
+                      "previa.",
+    "description_en": "A neighbourhood place for people who care for a relative, a child or an older person: "
+                      "equipment on loan, activities, support groups and advice, no appointment needed.",
+}
 # The demo password lives here, in demo data only; README lists it with the accounts.
 DEMO_PASSWORD = "carehub-demo"
 ESTABLISHED_PER_HUB = 24  # registered one to three years ago: the hub's regulars
@@ -229,7 +240,7 @@ class Command(BaseCommand):
             hub = Hub.objects.create(
                 slug=row["slug"], name=row["name"], district=row["district"], population=row["population"],
                 community_space=row["community_space"], address=row["address"], phone=row["phone"],
-                email=f"{row['slug']}@vilaveina.example.org",
+                email=f"{row['slug']}@vilaveina.example.org", **HUB_DESCRIPTION,
             )
             for weekday, opens, closes in row["blocks"]:
                 OpeningBlock.objects.create(
