@@ -606,8 +606,10 @@ def activity_new(request):
                 series_form = None
                 add_domain_error(form, exc)
         else:
-            messages.success(request, _("“%(title)s” is programmed with %(n)d session(s).") % {
-                "title": activity.title, "n": activity.sessions.count()})
+            count = activity.sessions.count()
+            messages.success(request, ngettext("“%(title)s” is programmed with %(n)d session.",
+                                               "“%(title)s” is programmed with %(n)d sessions.", count)
+                             % {"title": activity.title, "n": count})
             return redirect("activities:activity", pk=activity.pk)
     return render(request, "activities/activity_form.html", {"form": form, "hub": hub, "activity": None,
                                                              "series_form": series_form})
@@ -707,8 +709,10 @@ def session_edit(request, pk):
             exc.field = TIME_FIELDS.get(exc.field, exc.field)
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("%(n)d session(s) changed; everyone booked will be told about a new time.")
-                             % {"n": len(changed)})
+            messages.success(request, ngettext(
+                "%(n)d session changed; everyone booked will be told about a new time.",
+                "%(n)d sessions changed; everyone booked will be told about a new time.", len(changed))
+                % {"n": len(changed)})
             return redirect(session)
     return render(request, "activities/session_edit.html", {"session": session, "form": form,
                                                             "cancel_form": cancel_form})
@@ -727,7 +731,9 @@ def session_cancel(request, pk):
         except errors.DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("%(n)d session(s) cancelled; everyone booked will be told.") % {"n": len(changed)})
+            messages.success(request, ngettext("%(n)d session cancelled; everyone booked will be told.",
+                                               "%(n)d sessions cancelled; everyone booked will be told.", len(changed))
+                             % {"n": len(changed)})
             return redirect(session)
     form = SessionChangeForm(initial=SessionChangeForm.initial_for(session))
     return render(request, "activities/session_edit.html", {"session": session, "form": form,

@@ -187,6 +187,12 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# carehub's date and number formats (Catalan "2 de desembre", "8 d'octubre"; English day-first, 24 h), read
+# before Django's own (carehub/formats, docs/language.md). Numbers are grouped only where a page asks for it
+# (the `grouped` filter): a global USE_THOUSAND_SEPARATOR would also group ids in links and years.
+FORMAT_MODULE_PATH = ["carehub.formats"]
+# Where the accessibility statement sends requests for accessible information and complaints (RD 1112/2018).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "accessibilitat@carehub.invalid")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

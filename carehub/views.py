@@ -1,5 +1,8 @@
 """Pages for hubs, people and accounts. Thin: the work is in services and selectors."""
 
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -242,8 +245,18 @@ def call_done(request, pk):
     return redirect("call-list")
 
 
+# The accessibility statement's dates (RD 1112/2018 asks for both); update them with each review.
+ACCESSIBILITY_STATEMENT_PREPARED_ON = date(2026, 11, 23)
+ACCESSIBILITY_STATEMENT_REVIEWED_ON = date(2026, 12, 1)
+
+
 def accessibility(request):
-    return render(request, "carehub/accessibility.html")
+    return render(request, "carehub/accessibility.html", {
+        "site_url": settings.SITE_URL,
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "prepared_on": ACCESSIBILITY_STATEMENT_PREPARED_ON,
+        "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED_ON,
+    })
 
 
 def privacy(request):

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from .. import i18n
 from . import phones
 from .kinds import required_context
 
@@ -41,7 +42,8 @@ def template_context(kind: str, *, person, hub, context: dict) -> dict:
 
 
 def _render(kind: str, part: str, values: dict) -> str:
-    text = render_to_string(f"notifications/{kind}/{part}.txt", values)
+    # The names and dates put into a Catalan sentence decide its elisions ("cita d'Assessorament", "l'1 de").
+    text = i18n.elide(render_to_string(f"notifications/{kind}/{part}.txt", values))
     text = _BLANK_LINES.sub("\n\n", text).strip()
     if part in ("email_subject", "sms", "call"):
         text = " ".join(text.split())  # one line: a header, one SMS, one line on the call list

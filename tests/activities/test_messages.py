@@ -168,7 +168,7 @@ def test_a_reschedule_tells_the_confirmed_and_the_waiting_the_old_and_new_time(h
                             starts_at=at(4, 16), ends_at=at(4, 17))
     for person in (confirmed, waiting):
         [message] = messages_of(person, "session_rescheduled")
-        assert "has moved from June 5, 2026, 10 a.m. to June 6, 2026, 4 p.m." in message.body
+        assert "has moved from 5 June 2026, 10:00 to 6 June 2026, 16:00." in message.body
 
 
 def test_each_reschedule_is_a_new_message_even_back_to_an_earlier_time(hub):

@@ -52,7 +52,7 @@ def test_a_renewal_shows_the_old_and_new_due_dates_as_dates(desk, hub, item):
     loan = lend(desk, item, make_person(hub), due_on=today() + days(10))
     services.renew_loan(access=access_for(desk), loan_id=loan.pk)
     history = _history(client_for(desk).get(reverse("lending:loan", args=[loan.pk])).content.decode())
-    assert "Due on: March 20, 2026 → Sept. 16, 2026" in history
+    assert "Due on: 20 March 2026 → 16 September 2026" in history
     assert "2026-03-20" not in history
 
 
