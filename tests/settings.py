@@ -4,7 +4,8 @@ except what a test process cannot be.
 - It is a development environment, not a deployment: DEBUG is on while Django starts, so the start-up refusal
   of unsafe production settings (carehub/checks.py) lets it run on SQLite with the demo key. pytest-django then
   turns DEBUG off for the tests themselves, so that pages answer as they do in production.
-- The test client and the live server speak plain HTTP: no redirect to HTTPS, no HSTS. Cookies stay Secure.
+- The test client, the live server and the in-process API fuzz speak plain HTTP on this machine: no redirect
+  to HTTPS, no HSTS, and the demo's hosts (production has none by default). Cookies stay Secure.
 - Static files come from the source folders (nothing is collected); tests/ops/test_static_files.py runs
   `collectstatic` and checks the production storage on its own.
 
@@ -16,6 +17,7 @@ from carehub.settings import *  # noqa: F403
 
 DEBUG = True
 
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
