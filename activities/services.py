@@ -517,6 +517,15 @@ def change_session(
                 },
                 field="capacity",
             )
+        if capacity is not None:
+            # A waiting party larger than the new places could never be confirmed, and would hold up the rest.
+            party = max((b.places for b in waitlists[session.pk]), default=0)
+            if capacity < party:
+                raise errors.Conflict(
+                    _("A booking on the waitlist of %(date)s is for %(count)d places together: choose at least "
+                      "%(count)d places, or cancel that booking first.") % {
+                        "count": party, "date": timezone.localtime(session.starts_at).strftime("%d/%m/%Y")},
+                    code="capacity_below_party", field="capacity")
         moved = False
         old_starts_at = session.starts_at
         if shift is not None:
@@ -627,6 +636,16 @@ def _check_companions(activity: Activity, companions) -> int:
     return companions
 
 
+def _check_party_fits(session: Session, companions: int) -> None:
+    """A party larger than the whole session could never be confirmed, and would hold up the waitlist."""
+    if 1 + companions > session.capacity:
+        raise errors.ValidationFailed(
+            ngettext("This session has %(n)d place in all: fewer people can come with this booking.",
+                     "This session has %(n)d places in all: fewer people can come with this booking.",
+                     session.capacity) % {"n": session.capacity},
+            code="companions_over_capacity", field="companions")
+
+
 def _clashes(person: Person, sessions: list[Session]) -> list[Booking]:
     """The person's live bookings in other scheduled sessions whose time overlaps one of `sessions` (one query).
     A clash is a warning the person may pass (two people at home may share a diary), not an invariant."""
@@ -717,6 +736,7 @@ def book_session(*, access: Access, session_id: int, person_id: int | None = Non
     _check_bookable(session, now)
     ages = _check_childcare_request(session, childcare, childcare_ages)
     companions = _check_companions(session.activity, companions)
+    _check_party_fits(session, companions)
     if Booking.objects.filter(session=session, person=person).exclude(status=Booking.Status.CANCELLED).exists():
         raise activity_errors.AlreadyBooked(_("%(name)s already has a place in this session.") % {"name": person.full_name})
     if not confirm_clash:
@@ -766,6 +786,7 @@ def book_series(*, access: Access, activity_id: int, person_id: int | None = Non
             continue
         try:
             _check_bookable(session, now)
+            _check_party_fits(session, companions)
         except errors.DomainError as exc:
             outcomes.append(SeriesOutcome(session, None, str(exc.message)))
             continue

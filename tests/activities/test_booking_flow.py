@@ -333,3 +333,17 @@ def test_the_desk_sees_each_bookings_companions(hub):
     book(english(hub)[0], session, companions=1)   # waits
     html = client_for(coordinator).get(session.get_absolute_url()).content.decode()
     assert "+ 2 companions" in html and "+ 1 companion<" in html and "Booked: 3 of 3" in html
+
+
+def test_a_party_larger_than_the_session_is_refused_and_never_blocks_the_waitlist(hub):
+    coordinator = coordinator_of(hub)
+    session = with_companions(make_session(hub, capacity=2, coordinator=coordinator))
+    with pytest.raises(errors.ValidationFailed) as refused:
+        book(english(hub)[0], session, companions=2)
+    assert refused.value.code == "companions_over_capacity"
+    services.change_session(access=access_for(coordinator), session_id=session.pk, capacity=3)
+    book(english(hub)[0], session, companions=1)              # 2 of the 3 places
+    book(english(hub)[0], session, companions=2)              # waits for 3
+    with pytest.raises(errors.Conflict) as lowered:
+        services.change_session(access=access_for(coordinator), session_id=session.pk, capacity=2)
+    assert lowered.value.code == "capacity_below_party"
