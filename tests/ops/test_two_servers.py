@@ -64,6 +64,14 @@ def flush_redis():
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+def cached_sessions() -> list[str]:
+    """The session keys held in the shared cache (Django's key: ":1:django.contrib.sessions.cached_db<key>")."""
+    import redis
+
+    prefix = ":1:django.contrib.sessions.cached_db"
+    return [key.decode()[len(prefix):] for key in redis.Redis.from_url(REDIS_URL).keys(f"{prefix}*")]
+
+
 class Server:
     def __init__(self, name: str, database_url: str, log_dir: Path):
         self.name, self.port = name, free_port()
@@ -191,6 +199,8 @@ def test_a_session_opened_on_one_server_is_valid_on_the_other_until_logged_out(s
 
     browser, logged_in = log_in(a, "ada")
     assert logged_in.status_code == 302, logged_in.text[:500]
+    session_key = logged_in.cookies["sessionid"]
+    assert cached_sessions() == [session_key]  # read from the shared cache (cached_db), written through to the DB
     assert browser.get(f"{b.url}/api/v1/activities/bookings/mine", timeout=10).status_code == 200
     assert requests.get(f"{b.url}/api/v1/activities/bookings/mine", timeout=10).status_code == 401
 
@@ -199,8 +209,9 @@ def test_a_session_opened_on_one_server_is_valid_on_the_other_until_logged_out(s
     assert logged_out.status_code == 302
     # The old cookie, replayed on B, no longer opens anything (no copy of the session left in B's cache).
     stale = requests.get(f"{b.url}/api/v1/activities/bookings/mine", timeout=10,
-                         cookies={"sessionid": logged_in.cookies["sessionid"]})
+                         cookies={"sessionid": session_key})
     assert stale.status_code == 401
+    assert cached_sessions() == []
 
 
 def test_twenty_cold_insights_requests_on_both_servers_compute_the_figures_once(servers):
