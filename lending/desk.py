@@ -8,7 +8,7 @@ Reads are scoped to the caller's hubs like every lending page; writes are the se
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +28,7 @@ LATER, WAIVE = "later", "waive"
 
 
 def _date(day) -> str:
-    return day.strftime("%d/%m/%Y")
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _hub_filter(access, field: str = "hub_id") -> Q:

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -286,7 +286,7 @@ def lend(request, tag):
                 add_domain_error(form, exc)
             else:
                 messages.success(request, _("Lent to %(name)s until %(date)s.") % {
-                    "name": person.full_name, "date": loan.due_on.strftime("%d/%m/%Y")})
+                    "name": person.full_name, "date": formats.date_format(loan.due_on, "SHORT_DATE_FORMAT")})
                 return redirect(loan)
     register_url = reverse("person-register") + "?next=" + reverse("lending:lend", kwargs={"tag": item.asset_tag})
     return render(request, "lending/lend.html", {
