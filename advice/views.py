@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carehub import permissions
 from carehub import selectors as core_selectors
+from carehub.content import form_initial
 from carehub.forms import PersonSearchForm, add_domain_error
 from carehub.models import Role, StaffRole
 from carehub.permissions import access_for
@@ -432,7 +433,7 @@ def edit_service(request, pk):
     service = selectors.services_manageable_by(access).filter(pk=pk).first()
     if service is None:
         raise Http404
-    initial = {field: getattr(service, field) for field in services.SERVICE_FIELDS}
+    initial = form_initial(service, services.SERVICE_FIELDS)  # `name`: the Catalan original, whatever the page
     form = ServiceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

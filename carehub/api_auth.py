@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiToken
@@ -18,7 +18,19 @@ class BearerToken(HttpBearer):
             # The one place the actor is set for token calls: django-simple-history (through its middleware)
             # and everything else that reads `request.user` then see the token's user, as for a session.
             request.user = user
+            _answer_in_profile_language(request, user)
         return user
+
+
+def _answer_in_profile_language(request, user) -> None:
+    """A program that sends no Accept-Language gets the token's person's language (catalogue texts, messages),
+    as their pages do (carehub.middleware.PersonLanguageMiddleware)."""
+    if "HTTP_ACCEPT_LANGUAGE" in request.META:
+        return
+    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    if person is not None and person.preferred_language:
+        translation.activate(person.preferred_language)
+        request.LANGUAGE_CODE = person.preferred_language
 
 
 def token_lifetime() -> timedelta:

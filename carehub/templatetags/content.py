@@ -22,7 +22,7 @@ def content(obj, field, linebreaks=False, as_text=False):
     if obj is None:
         return ""
     text, language = translated(obj, field)
-    if as_text:
+    if as_text or not text:
         return text
     html = linebreaks_filter(text, autoescape=True) if linebreaks else conditional_escape(text)
     if not text or language == page_language():

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities import services as activity_services
 from activities.models import Activity
@@ -62,6 +62,12 @@ def frozen_clock():
 
 @pytest.fixture
 def catalogue(db) -> Catalogue:
+    # Typed as the hubs type: in Catalan (a plain `community_space=` would go to the active language's column).
+    with translation.override("ca"):
+        return _catalogue()
+
+
+def _catalogue() -> Catalogue:
     hub = make_hub(name="Vila Veïna Sant Antoni", slug="sant-antoni", community_space_ca="Biblioteca Sant Antoni",
                    **columns("description", TRANSLATED["hub_description"]))
     coordinator = coordinator_of(hub)
