@@ -137,6 +137,10 @@ class Seeder:
         """Hubs with their opening hours, and each hub's people (registered over the period, more recently
         more often)."""
         rng = self.rng
+        # The insights rollups are filled once at the end (carehub/insights/scale.py), not per batch.
+        from carehub.insights.scale import pause_rollups
+
+        pause_rollups()
         self.progress.expect(self.n_hubs * self.people_per_hub)
         districts = list(District.values)
         self.progress.begin("hubs")

@@ -148,3 +148,19 @@ def test_the_rollups_follow_every_kind_of_change(activity_city):
     Session.objects.filter(pk=sessions[2].pk).delete()  # with its bookings
     assert_same_figures(hubs, rng)
     assert rollup_rows() == rebuilt_rows()
+
+
+def test_seed_scale_fills_the_rollups_once_and_leaves_the_triggers_on():
+    from django.core.management import call_command
+
+    from tests.insights.test_seed_scale import TINY
+
+    call_command("seed_scale", **TINY)
+    reach, tallies = rollup_rows()
+    assert reach and tallies
+    assert (reach, tallies) == rebuilt_rows()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tgenabled FROM pg_trigger WHERE tgname LIKE 'insights_reach_%'")
+        assert cursor.fetchall() == [("O",)]  # enabled again
+    Booking.objects.filter(status="confirmed").update(status="waitlisted", attendance="unknown")
+    assert rollup_rows() == rebuilt_rows()
