@@ -45,7 +45,10 @@ def test_a_json_body_over_the_limit_is_refused_with_413_and_the_api_shape(coordi
         response = client_for(coordinator).post("/api/v1/lending/items", body, content_type="application/json",
                                                 HTTP_ACCEPT_LANGUAGE="en", **bearer(coordinator))
     assert response.status_code == 413
-    assert response.json() == {"detail": "The request is too large.", "code": "too_large"}
+    body = response.json()
+    assert body["request_id"] == response["X-Request-ID"]
+    assert {k: v for k, v in body.items() if k != "request_id"} == {"detail": "The request is too large.",
+                                                                    "code": "too_large"}
 
 
 @pytest.mark.django_db

@@ -19,7 +19,8 @@ ITEM = {"title": "Tancat per festa major", "body": "Dilluns la Vila Veïna estar
 def post_news(user, hub, **payload):
     from django.test import Client
 
-    headers = bearer(user) if user is not None else {}
+    # The caller reads English: a token caller without Accept-Language would get their profile's language.
+    headers = {**(bearer(user) if user is not None else {}), "HTTP_ACCEPT_LANGUAGE": "en"}
     return Client().post(f"/api/v1/hubs/{hub.slug}/news", {**ITEM, **payload}, content_type="application/json",
                          **headers)
 
@@ -39,8 +40,9 @@ def test_nobody_else_may_publish_a_hubs_news(who, hub, other_hub, desk, carer, p
             "other_coordinator": make_user(roles=[(Role.COORDINATOR, other_hub)])}[who]
     response = post_news(user, hub)
     assert response.status_code == 403
-    assert response.json() == {"detail": "Only the coordinators of this hub can publish its news.",
-                               "code": "news_forbidden"}
+    body = response.json()
+    assert body.pop("request_id") == response["X-Request-ID"]
+    assert body == {"detail": "Only the coordinators of this hub can publish its news.", "code": "news_forbidden"}
     assert not NewsItem.objects.exists()
 
 
