@@ -42,7 +42,8 @@ def user_for_token(token: str):
     (sliding: a program that calls every day keeps it; a token forgotten in a script dies)."""
     if not token:
         return None
-    api_token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token)).first()
+    # With the user's person in the same query: nearly every token call asks who the caller is (`access.person`).
+    api_token = ApiToken.objects.select_related("user", "user__person").filter(key_hash=ApiToken.hash(token)).first()
     if api_token is None or not api_token.user.is_active:
         return None
     now = timezone.now()
@@ -51,7 +52,13 @@ def user_for_token(token: str):
     # Touch at most once an hour, so that reading the API does not write on every call.
     if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 3600:
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-    return api_token.user
+    user = api_token.user
+    access = access_for(user)  # cached on the user object: the handler's `caller()` gets this one
+    if "person" not in access.__dict__:
+        # What `Access.person` would query (the person linked to the account, unless erased), already loaded.
+        person = getattr(user, "person", None)
+        access.__dict__["person"] = person if person is not None and person.erased_at is None else None
+    return user
 
 
 AUTH = [BearerToken(), SessionAuth()]

@@ -86,9 +86,6 @@ def notify(person, *, kind: str, context: dict | None = None, hub=None, related=
         return None
     hub = hub or person.home_hub
     key = idempotency_key(kind=kind, person=person, related=related, occasion=occasion)
-    existing = Message.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
     channel, recipient = channel_for(person, channel, kind=kind)
     language = person.preferred_language or settings.LANGUAGE_CODE
     rendered = render(kind, person=person, hub=hub, context=context or {}, channel=channel, language=language)
@@ -104,6 +101,8 @@ def notify(person, *, kind: str, context: dict | None = None, hub=None, related=
         status=MessageStatus.TO_CALL if channel == Channel.CALL else MessageStatus.QUEUED,
         **rendered,
     )
+    # No look-up by key first: the unique key answers a repeat here, and a booking storm spares a query while it
+    # holds the session's lock (docs/performance.md, "Request path").
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin must not break the caller's transaction
             message = Message.objects.create(**fields)

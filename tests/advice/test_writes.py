@@ -5,7 +5,7 @@ The counts are exact so that a new query in a write path is a decision, not an a
 statement per locking transaction (`SET LOCAL lock_timeout`, carehub.locking).
 
 A booking and a cancellation write the person's message in their transaction (carehub.notifications.notify):
-four queries each — the look-up of its idempotency key, then a savepoint, the INSERT and its release (the
+three queries each — a savepoint, the INSERT and its release (the unique idempotency key answers a repeat; the
 savepoint keeps a concurrent twin's unique-key clash from breaking the booking's transaction).
 """
 
@@ -30,7 +30,7 @@ BASE = "/api/v1/advice"
 
 
 # What notify() adds to a write that tells the person (see the module docstring).
-NOTIFY = 4
+NOTIFY = 3
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +79,7 @@ def test_booking_takes_an_exact_number_of_queries(carer, service, advisor, windo
 def test_the_booking_endpoint_takes_an_exact_number_of_queries(carer, service, advisor, window, tuesday,
                                                                django_assert_num_queries):
     body = {"advisor": advisor.pk, "service": service.pk, "starts_at": at(tuesday, "10:00").isoformat()}
-    with django_assert_num_queries(locking(20 + NOTIFY)):
+    with django_assert_num_queries(locking(19 + NOTIFY)):
         response = api("post", f"{BASE}/appointments", carer[0], body)
     assert response.status_code == 201
 
@@ -92,7 +92,7 @@ def test_cancelling_takes_an_exact_number_of_queries(carer, booked, django_asser
 
 
 def test_the_cancel_endpoint_takes_an_exact_number_of_queries(carer, booked, django_assert_num_queries):
-    with django_assert_num_queries(locking(10 + NOTIFY)):
+    with django_assert_num_queries(locking(9 + NOTIFY)):
         response = api("post", f"{BASE}/appointments/{booked.pk}/cancel", carer[0])
     assert response.status_code == 200
 
@@ -105,7 +105,7 @@ def test_recording_the_outcome_takes_an_exact_number_of_queries(advisor, started
 
 
 def test_the_outcome_endpoint_takes_an_exact_number_of_queries(advisor, started, django_assert_num_queries):
-    with django_assert_num_queries(locking(11)):
+    with django_assert_num_queries(locking(10)):
         response = api("patch", f"{BASE}/appointments/{started.pk}", advisor, {"status": "attended"})
     assert response.status_code == 200
 
@@ -118,7 +118,7 @@ def test_saving_a_case_note_takes_an_exact_number_of_queries(advisor, booked, dj
 
 
 def test_the_case_note_endpoint_takes_an_exact_number_of_queries(advisor, booked, django_assert_num_queries):
-    with django_assert_num_queries(locking(13)):
+    with django_assert_num_queries(locking(12)):
         response = api("patch", f"{BASE}/appointments/{booked.pk}", advisor, {"notes": "Primera visita"})
     assert response.status_code == 200
 

@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/lending"
 
 # What notify() adds to a write that tells someone (carehub.notifications): the message's idempotency-key
-# lookup, then the insert in its own savepoint (SAVEPOINT, INSERT, RELEASE) = 4; lending's own read of the
-# hold with its person and hub (`tell_item_ready`) makes 5 for an offer.
-NOTIFY_QUERIES = 4
+# insert in its own savepoint (SAVEPOINT, INSERT, RELEASE; its unique idempotency key answers a repeat) = 3;
+# lending's own read of the hold with its person and hub (`tell_item_ready`) makes 4 for an offer. A token call
+# loads the caller's person with the token (carehub.api_auth).
+NOTIFY_QUERIES = 3
 OFFER_NOTICE_QUERIES = NOTIFY_QUERIES + 1
 
 
@@ -119,7 +120,7 @@ def test_take_in_item_queries(desk, hub, quick_type, django_assert_num_queries):
 # --- endpoints ------------------------------------------------------------------------------------------
 def test_lend_endpoint_queries(client, desk, hub, item, django_assert_num_queries):
     headers, person = bearer(desk), make_person(hub)
-    with django_assert_num_queries(16 + lock_queries()):
+    with django_assert_num_queries(15 + lock_queries()):
         response = _post(client, "/loans", {"item": item.asset_tag, "borrower": person.pk}, headers)
     assert response.status_code == 201
 
@@ -127,7 +128,7 @@ def test_lend_endpoint_queries(client, desk, hub, item, django_assert_num_querie
 def test_return_endpoint_queries(client, desk, hub, quick_type, django_assert_num_queries):
     loan = lend(desk, make_item(hub, quick_type), make_person(hub))
     headers = bearer(desk)
-    with django_assert_num_queries(15 + lock_queries()):
+    with django_assert_num_queries(14 + lock_queries()):
         response = _post(client, f"/loans/{loan.pk}/return", {"condition": "good"}, headers)
     assert response.status_code == 200
 
@@ -135,7 +136,7 @@ def test_return_endpoint_queries(client, desk, hub, quick_type, django_assert_nu
 def test_renew_endpoint_queries(client, desk, hub, item, django_assert_num_queries):
     loan = lend(desk, item, make_person(hub))
     headers = bearer(desk)
-    with django_assert_num_queries(13 + lock_queries()):
+    with django_assert_num_queries(12 + lock_queries()):
         response = _post(client, f"/loans/{loan.pk}/renew", {}, headers)
     assert response.status_code == 200
 
@@ -143,7 +144,7 @@ def test_renew_endpoint_queries(client, desk, hub, item, django_assert_num_queri
 def test_place_hold_endpoint_queries(client, desk, hub, item, django_assert_num_queries):
     lend(desk, item, make_person(hub))
     headers, person = bearer(desk), make_person(hub)
-    with django_assert_num_queries(16 + lock_queries()):
+    with django_assert_num_queries(15 + lock_queries()):
         response = _post(client, "/holds", {"hub": hub.slug, "type": item.item_type_id, "person": person.pk},
                          headers)
     assert response.status_code == 201
@@ -154,10 +155,10 @@ def test_offer_and_collect_endpoint_queries(client, desk, hub, item, django_asse
     access, headers = access_for(desk), bearer(desk)
     hold = services.place_hold(access=access, hub=hub, item_type=item.item_type, person_id=make_person(hub).pk)
     services.return_loan(access=access, loan_id=loan.pk, condition="good")
-    with django_assert_num_queries(13 + OFFER_NOTICE_QUERIES + lock_queries()):  # the message: 13 -> 18
+    with django_assert_num_queries(13 + OFFER_NOTICE_QUERIES + lock_queries()):  # the message: 13 -> 17
         response = _post(client, f"/items/{item.asset_tag}/clean", {}, headers)
     assert response.status_code == 200 and response.json()["status"] == ItemStatus.RESERVED
-    with django_assert_num_queries(18 + lock_queries()):
+    with django_assert_num_queries(17 + lock_queries()):
         response = _post(client, "/loans", {"item": item.asset_tag, "borrower": hold.person_id}, headers)
     assert response.status_code == 201
 
