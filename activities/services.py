@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carehub import content, errors, permissions, selectors as core_selectors
+from carehub import content, errors, i18n, permissions, selectors as core_selectors
 from carehub.locking import lock_row, lock_rows
 from carehub.models import Hub, Language, Person, Role, StaffRole
 from carehub.notifications import notify
@@ -101,7 +101,8 @@ def _tell(person: Person, kind: str, session: Session, *, related, occasion: str
     if booking is not None and booking.companions:
         context.setdefault("companions", booking.companions)
     notify(person, kind=kind, hub=activity.hub, related=related, occasion=occasion, context={
-        "title": activity.title, "starts_at": session.starts_at, "where": activity.where, "link": link, **context,
+        "title": i18n.content(activity, "title"), "starts_at": session.starts_at,
+        "where": i18n.content(activity, "where"), "link": link, **context,
     })
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from carehub import i18n
 from carehub.notifications import notify
 from carehub.notifications.models import Channel
 from carehub.notifications.services import channel_for
@@ -31,7 +32,7 @@ def tell(appointment: Appointment, kind: str, *, occasion: str = "", **context):
         # `mode` is given to the templates already translated; the .ics description too is in their language.
         mode = str(appointment.get_mode_display())
         ics = ics_for(appointment, cancelled=kind == "appointment_cancelled").decode()
-    values = {"service": appointment.service.name, "starts_at": appointment.starts_at, "mode": mode}
+    values = {"service": i18n.content(appointment.service, "name"), "starts_at": appointment.starts_at, "mode": mode}
     if kind != "appointment_cancelled":
         # "Please cancel if you cannot come: <link>" leads to the appointment; a cancellation keeps the default
         # link, the person's page, where they book another time.

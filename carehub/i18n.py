@@ -10,6 +10,7 @@ changes Catalan only (docs/language.md).
 import re
 
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext_noop, ngettext_lazy, pgettext_lazy
 
@@ -116,3 +117,10 @@ DJANGO_MESSAGES = (
     gettext_noop("This password is entirely numeric."),
     gettext_noop("Your password can’t be entirely numeric."),
 )
+
+
+def content(obj, field: str):
+    """`obj.field` (a translated catalogue field: an activity's title, an item type's name) in the language that
+    is active when it is *shown*, not when this is called: a message is rendered in its recipient's language
+    (carehub.notifications.render), while the request that causes it may be in another one."""
+    return lazy(lambda: getattr(obj, field), str)()

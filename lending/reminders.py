@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from carehub import i18n
 from carehub.notifications import notify
 
 from . import services
@@ -45,7 +46,8 @@ def _remind(loan: Loan, kind: str) -> bool:
             item = loan.item
             notify(loan.borrower, kind=KIND_OF[kind], hub=loan.hub, related=loan,
                    occasion=loan.due_on.isoformat(),
-                   context={"item_type": item.item_type.name, "asset_tag": item.asset_tag, "due_on": loan.due_on})
+                   context={"item_type": i18n.content(item.item_type, "name"), "asset_tag": item.asset_tag,
+                            "due_on": loan.due_on})
     except IntegrityError:
         return False
     return True

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carehub import errors, permissions
+from carehub import errors, i18n, permissions
 from carehub.locking import lock_row, lock_rows
 from carehub.notifications import notify
 from carehub.permissions import Access
@@ -123,7 +123,7 @@ def tell_item_ready(hold: Hold, item: Item) -> None:
     """
     offered = Hold.objects.select_related("person", "hub").get(pk=hold.pk)
     notify(offered.person, kind="item_ready", hub=offered.hub, related=offered,
-           occasion=hold.offered_at.isoformat(), context={"item_type": item.item_type.name})
+           occasion=hold.offered_at.isoformat(), context={"item_type": i18n.content(item.item_type, "name")})
 
 
 def reopen_offer_for(item: Item, user) -> None:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carehub import errors, permissions
+from carehub import errors, i18n, permissions
 from carehub.locking import lock_row
 from carehub.notifications import notify
 from carehub.permissions import Access
@@ -224,7 +224,7 @@ def renew_loan(*, access: Access, loan_id: int) -> Loan:
         # The caregiver asked (request_renewal) and waits for the desk's answer: tell them the new date. The
         # loan's hub is the item's (locked with it): an item on loan cannot be transferred.
         notify(loan.borrower, kind="loan_renewed", hub=item.hub, related=loan, occasion=loan.due_on.isoformat(),
-               context={"item_type": item.item_type.name, "asset_tag": item.asset_tag, "due_on": loan.due_on})
+               context={"item_type": i18n.content(item.item_type, "name"), "asset_tag": item.asset_tag, "due_on": loan.due_on})
     return loan
 
 
@@ -285,6 +285,6 @@ def decline_renewal(*, access: Access, loan_id: int, reason: str) -> Loan:
     loan.renewal_requested_at = None
     save(loan, access.user, reason=reason[:100])
     notify(loan.borrower, kind="loan_renewal_declined", hub=item.hub, related=loan, occasion=asked_at.isoformat(),
-           context={"item_type": item.item_type.name, "asset_tag": item.asset_tag, "due_on": loan.due_on,
+           context={"item_type": i18n.content(item.item_type, "name"), "asset_tag": item.asset_tag, "due_on": loan.due_on,
                     "reason": reason[:200]})
     return loan
