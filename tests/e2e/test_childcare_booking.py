@@ -52,6 +52,9 @@ def test_a_caregiver_asks_for_childcare_on_a_phone_without_javascript_and_the_de
     assert "Childcare: 2 children, ages 4, 0 · confirmed with your place" in page.locator(".my-booking").inner_text()
     booking = Booking.objects.get(session=session, person__user__username="carer")
     assert (booking.status, booking.childcare_places, booking.childcare_age_list) == ("confirmed", 2, [4, 0])
+    # Booking lands on the booking's confirmation page, which says the childcare goes with the place.
+    assert page.url.endswith(f"/activities/bookings/{booking.pk}/")
+    assert page.locator(".my-booking h1").inner_text().strip() == "Your place is booked"
 
     page.goto("/activities/bookings/")
     _phone_page(page, check_a11y)

@@ -78,4 +78,12 @@ def test_a_caregiver_books_a_session_with_the_keyboard_alone(open_page, check_a1
     page.wait_for_selector(".my-booking")
     check_a11y(page)
     assert page.locator(".messages").inner_text().strip() == booked
-    assert Booking.objects.get(session=session).status == Booking.Status.CONFIRMED
+    booking = Booking.objects.get(session=session)
+    assert booking.status == Booking.Status.CONFIRMED
+    # The confirmation page of the booking, naming the session, with its cancel link reachable by Tab.
+    assert urlsplit(page.url).path == f"/activities/bookings/{booking.pk}/"
+    assert session.activity.title in page.locator(".my-booking .booking-facts").inner_text()
+    with translation.override("en"):
+        cancel = translation.gettext("Cancel this booking")
+    tab_to(page, lambda f: f["tag"] == "A" and f["text"] == cancel
+           and f["href"] == f"/activities/bookings/{booking.pk}/cancel/", "the cancel link")
