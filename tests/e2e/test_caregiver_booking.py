@@ -179,3 +179,39 @@ def test_a_caregiver_books_is_waitlisted_cancels_and_downloads_the_ics_on_a_phon
     assert page.locator(".session-card h3").all_inner_texts() == ["Taller de mobilitzacions"]
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
+
+
+def test_a_caregiver_is_warned_of_a_clash_and_books_anyway_on_a_phone(open_page, login, check_a11y):
+    hub = make_hub(slug="sant-antoni", name="Vila Veïna Sant Antoni", district="eixample")
+    coordinator = make_user("coordinator", roles=[(Role.COORDINATOR, hub)])
+    access = access_for(coordinator)
+    talk = services.create_activity(access=access, hub=hub, title="Cuidar-se per cuidar", kind="talk",
+                                    starts_at=in_days(3, 17), ends_at=in_days(3, 19), capacity=10)
+    workshop = services.create_activity(access=access, hub=hub, title="Taller de mobilitzacions",
+                                        kind="workshop", starts_at=in_days(3, 18), ends_at=in_days(3, 20),
+                                        capacity=10)
+    _user, person = make_caregiver(hub, "carer", first_name="Montserrat", last_name="Vidal")
+    services.book_session(access=access, session_id=talk.sessions.get().pk, person_id=person.pk)
+    overlapping = workshop.sessions.get()
+    page = open_page(lang="ca", width=WIDTH, height=740)
+    login(page, "carer")
+
+    page.goto(overlapping.get_absolute_url())
+    assert_phone_page(page, check_a11y)
+    with page.expect_navigation():
+        page.locator("main form.book-form button").click()
+    # The warning step: names the booking it clashes with, and books nothing yet.
+    assert_phone_page(page, check_a11y)
+    assert page.locator("main h1").inner_text().strip() == ca("You already have a booking at that time")
+    assert "Cuidar-se per cuidar" in page.locator("main .message-warning").inner_text()
+    assert page.locator("main ul li").all_inner_texts()[0].startswith("Cuidar-se per cuidar")
+    assert not Booking.objects.filter(session=overlapping).exists()
+    with page.expect_navigation():
+        page.get_by_role("button", name=ca("Book anyway")).click()
+    booking = Booking.objects.get(session=overlapping, person=person)
+    assert booking.status == Booking.Status.CONFIRMED
+    page.wait_for_url(f"**{reverse('activities:booking', kwargs={'pk': booking.pk})}")
+    assert_phone_page(page, check_a11y)
+    assert page.locator(".messages").inner_text().strip() == ca("Booked: %(name)s has a place.",
+                                                                name="Montserrat Vidal")
+    assert page.locator(".my-booking .booking-facts dd").nth(0).inner_text().strip() == "Taller de mobilitzacions"
