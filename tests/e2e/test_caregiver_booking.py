@@ -4,6 +4,7 @@ one, cancels a booking through its confirmation step and downloads the .ics, in 
 every page visited and none scrolls sideways."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import icalendar
 import pytest
@@ -215,3 +216,26 @@ def test_a_caregiver_is_warned_of_a_clash_and_books_anyway_on_a_phone(open_page,
     assert page.locator(".messages").inner_text().strip() == ca("Booked: %(name)s has a place.",
                                                                 name="Montserrat Vidal")
     assert page.locator(".my-booking .booking-facts dd").nth(0).inner_text().strip() == "Taller de mobilitzacions"
+
+
+def test_another_persons_booking_is_the_site_s_not_found_page_on_a_phone(open_page, login, check_a11y):
+    hub = make_hub(slug="sant-antoni", name="Vila Veïna Sant Antoni", district="eixample")
+    coordinator = make_user("coordinator", roles=[(Role.COORDINATOR, hub)])
+    access = access_for(coordinator)
+    talk = services.create_activity(access=access, hub=hub, title="Cuidar-se per cuidar", kind="talk",
+                                    starts_at=in_days(3, 17), ends_at=in_days(3, 19), capacity=10)
+    someone_else = services.book_session(access=access, session_id=talk.sessions.get().pk,
+                                         person_id=make_person(hub).pk)
+    make_caregiver(hub, "carer", first_name="Montserrat", last_name="Vidal")
+    page = open_page(lang="ca", width=WIDTH, height=740)
+    login(page, "carer")
+    for url in (reverse("activities:booking", kwargs={"pk": someone_else.pk}),
+                reverse("activities:booking-cancel", kwargs={"pk": someone_else.pk})):
+        response = page.goto(url)
+        assert response.status == 404, url
+        assert_phone_page(page, check_a11y)  # the error page in the site's layout and the caregiver's language
+        assert page.locator("main h1").inner_text().strip() == ca("Page not found")
+        assert "Cuidar-se per cuidar" not in page.content()
+        with page.expect_navigation():
+            page.get_by_role("link", name=ca("Back to the home page")).click()
+        assert urlsplit(page.url).path == reverse("home")
