@@ -5,7 +5,10 @@ bookings; for a city that is minutes of repeated work. `pause_rollups()` (called
 writes anything) disables them for the seeding transaction, and `seed()` (the insights app's `seed_scale` hook,
 the last one in INSTALLED_APPS order) fills the rollups in one pass from the events and enables the triggers
 again. Both run inside the seeding transaction: if anything fails, the triggers are back as they were.
+`load_demo` does the same around its year of history (`written_once()`).
 """
+
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -32,14 +35,13 @@ def pause_rollups() -> None:
         _switch("DISABLE")
 
 
-def seed(seeder) -> dict:
+def fill_and_resume() -> None:
+    """Fill the rollups from the events in one pass and enable their triggers again (after `pause_rollups`)."""
     if connection.vendor != "postgresql":
-        return {}
+        return
     from importlib import import_module
 
     migration = import_module("carehub.insights.migrations.0001_rollups")
-    seeder.progress.expect(1)
-    seeder.progress.begin("insights rollups")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM insights_person_reach; DELETE FROM insights_session_tally;")
         cursor.execute(migration.FILL)
@@ -49,4 +51,21 @@ def seed(seeder) -> dict:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _switch("ENABLE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextmanager
+def written_once():
+    """Inside one transaction: the rollups are not refreshed row by row while the block writes (a demo's year of
+    history, thousands of single-row inserts each recomputing its person), and are filled once at its end."""
+    pause_rollups()
+    yield
+    fill_and_resume()
+
+
+def seed(seeder) -> dict:
+    if connection.vendor != "postgresql":
+        return {}
+    seeder.progress.expect(1)
+    seeder.progress.begin("insights rollups")
+    fill_and_resume()
     return {}  # nothing new in the summary: the rollups hold what the events hold

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from carehub.insights import scale as insights_rollups
 from carehub.models import Hub, Message, MessageStatus, OpeningBlock, Person, Role, StaffRole, fold
 from carehub.notifications import phones
 from carehub.registry import hooks
@@ -219,7 +220,7 @@ class Command(BaseCommand):
         if Hub.objects.exists():
             self.stdout.write("Demo not loaded: the database already has hubs.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), insights_rollups.written_once():
             ctx = self.load_core(random.Random(seed))
             for app, load in hooks("load_demo"):
                 load(ctx)
