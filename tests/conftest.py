@@ -1,6 +1,7 @@
 """Shared fixtures and factories. Each app's tests build exactly the data they need with these."""
 
 import itertools
+import socket
 from datetime import time
 
 import pytest
@@ -61,6 +62,16 @@ def make_hub(**fields) -> Hub:
     hub = Hub.objects.create(**defaults)
     OpeningBlock.objects.create(hub=hub, weekday=1, opens_at=time(9, 30), closes_at=time(13, 15))
     return hub
+
+
+def redis_reachable() -> bool:
+    """Whether Redis answers at 127.0.0.1:6379: tests marked `redis` skip with their reason when it does not."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def make_person(hub: Hub, **fields) -> Person:

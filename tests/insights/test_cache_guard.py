@@ -6,7 +6,6 @@ client of its own, as two servers would).
 """
 
 import logging
-import socket
 import threading
 import time
 import uuid
@@ -16,18 +15,10 @@ import pytest
 from django.core.cache import cache
 
 from carehub.insights import metrics
+from tests.conftest import redis_reachable
 
 BUCKETS = metrics.period_bucket(date(2025, 1, 1), date(2025, 3, 31))
 HUBS = [1, 2, 3]
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 @pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])

@@ -10,17 +10,9 @@ import pytest
 from django.db import connection
 
 from carehub.notifications.sms import LocmemSmsBackend
+from tests.conftest import redis_reachable
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, so tests never touch anyone's data
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def pytest_collection_modifyitems(config, items):

@@ -27,20 +27,11 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from carehub.models import ApiToken, Role
-from tests.conftest import make_caregiver, make_hub, make_user
+from tests.conftest import make_caregiver, make_hub, make_user, redis_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own (the notification tests use 15)
 PASSWORD = "a-long-two-server-password"
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 pytestmark = [

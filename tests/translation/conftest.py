@@ -1,7 +1,7 @@
 """A small catalogue typed in Catalan and translated in part, as coordinators enter it (docs/translation.md)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -103,7 +103,7 @@ def _catalogue() -> Catalogue:
     for service in (legal, employment):
         Availability.objects.create(advisor=advisor, service=service, weekday=1, start_time="10:00",
                                     end_time="13:00", valid_from=date(2020, 1, 1))
-        starts = timezone.now() + timedelta(days=2 + service.pk)
+        starts = datetime.fromisoformat(FROZEN_NOW) + timedelta(days=2 + service.pk)
         Appointment.objects.create(service=service, advisor=advisor, hub=hub, person=person, starts_at=starts,
                                    ends_at=starts + timedelta(minutes=30), blocked_until=starts + timedelta(minutes=30))
     return Catalogue(hub=hub, walk=walk, talk=talk, legal=legal, employment=employment, user=user, person=person)
